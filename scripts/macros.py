@@ -1,0 +1,90 @@
+"""mkdocs-macros module: page content generated from the stage order and the glossary.
+
+Macros return Markdown, so MkDocs still checks every link they write.
+Text from the data files is escaped: a title is shown as written, never run as HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+# mkdocs-macros loads this file by path, without its folder on sys.path.
+sys.path.insert(0, str(Path(__file__).parent))
+
+from glossary import GLOSSARY_FILE, Term, read_glossary  # noqa: E402
+from stages import StageProgram  # noqa: E402
+
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]{}()#+!|~<>-])")
+
+
+def markdown_text(text: str) -> str:
+    """Text from a data file, safe to drop into Markdown: no HTML, no formatting."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros' own untyped object
+    docs_dir = Path(env.conf["docs_dir"])
+    glossary_path = docs_dir / GLOSSARY_FILE
+    terms, problems = read_glossary(glossary_path, shown_as=_shown(env, glossary_path))
+    if problems:
+        raise PluginError("the glossary has problems:\n" + "\n".join(map(str, sorted(problems))))
+
+    def program() -> StageProgram:
+        # Set by the hook's on_config, which runs after this module is loaded.
+        return env.conf["extra"]["stage_program"]
+
+    def link_from_here(target: str) -> str:
+        return posixpath.relpath(target, posixpath.dirname(env.page.file.src_uri) or ".")
+
+    @env.macro
+    def stage_overview() -> str:
+        """The stages as a numbered list: linked title, then the one-line summary."""
+        return "\n".join(
+            f"{stage.number}. [{markdown_text(stage.title)}]({link_from_here(stage.page)}): "
+            f"{markdown_text(stage.summary)}"
+            for stage in program()
+        )
+
+    @env.macro
+    def stage_count() -> int:
+        return len(program())
+
+    @env.macro
+    def glossary() -> str:
+        """Every glossary term as a heading (so it can be linked to) and its definition."""
+        return "\n\n".join(
+            f"## {markdown_text(term.term[:1].upper() + term.term[1:])}\n\n"
+            f"{markdown_text(term.definition)}"
+            for term in terms
+        )
+
+    env.variables["glossary_terms"] = terms
+
+    @env.macro
+    def glossary_abbreviations() -> str:
+        return _abbreviations(terms)
+
+
+def on_post_page_macros(env) -> None:  # noqa: ANN001
+    """Explain glossary words where they are used, as tooltips (abbr + Material's content.tooltips)."""
+    if env.page.file.src_uri == "glossary.md":
+        return  # the glossary page defines the words in full; tooltips there only repeat it
+    env.markdown += "\n\n" + _abbreviations(env.variables["glossary_terms"])
+
+
+def _abbreviations(terms: list[Term]) -> str:
+    return "\n".join(
+        f"*[{form}]: {html.escape(term.definition, quote=False)}"
+        for term in terms
+        for form in term.forms
+    )
+
+
+def _shown(env, path: Path) -> str:  # noqa: ANN001
+    return str(Path(path).resolve().relative_to(Path(env.project_dir).resolve()))

@@ -1,0 +1,75 @@
+"""MkDocs hooks: the stage order from `docs/_data/stages.yml` drives the nav and previous/next.
+
+Kept thin on purpose: the stage model lives in `stages.py`, the HTML in
+`overrides/`. MkDocs derives `page.previous_page`/`page.next_page` from the nav
+order; these hooks narrow that chain to the stages alone.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from itertools import pairwise
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from stages import STAGES_FILE, Stage, StageFileError, StageProgram, expand_stage_placeholder, load_stages
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    program = _load_program(config)
+    config.nav, found = expand_stage_placeholder(config.nav or [], program)
+    if not found:
+        raise PluginError(
+            f"{_shown(config, config.config_file_path)}: the nav needs one entry that points at "
+            f"the stage order, like '- Stages: {STAGES_FILE}'"
+        )
+    config.extra["stage_program"] = program
+    return config
+
+
+def on_nav(nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+    program: StageProgram = config.extra["stage_program"]
+    stage_pages = [_stage_page(config, files, stage) for stage in program]
+    for page in nav.pages:
+        page.previous_page = page.next_page = None
+    for earlier, later in pairwise(stage_pages):
+        earlier.next_page, later.previous_page = later, earlier
+    urls = {stage.id: page.url for stage, page in zip(program, stage_pages, strict=True)}
+    config.extra["stage_program"] = replace(program, urls=urls)
+    return nav
+
+
+def on_page_markdown(markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    stage = config.extra["stage_program"].stage_for(page.file.src_uri)
+    if stage is not None:
+        page.meta.setdefault("description", stage.summary)
+    return markdown
+
+
+def _shown(config: MkDocsConfig, path: str | Path) -> str:
+    """A path as editors see it: relative to the folder holding mkdocs.yml."""
+    return os.path.relpath(path, Path(config.config_file_path).parent)
+
+
+def _load_program(config: MkDocsConfig) -> StageProgram:
+    stages_path = Path(config.docs_dir) / STAGES_FILE
+    try:
+        return load_stages(stages_path, shown_as=_shown(config, stages_path))
+    except StageFileError as error:
+        raise PluginError(f"the stage order has problems:\n{error}") from None
+
+
+def _stage_page(config: MkDocsConfig, files: Files, stage: Stage) -> Page:
+    file = files.get_file_from_path(stage.page)
+    if file is None or file.page is None:
+        stages_path = _shown(config, Path(config.docs_dir) / STAGES_FILE)
+        raise PluginError(
+            f"{stages_path}:{stage.line}: stage '{stage.id}': "
+            f"page '{stage.page}' does not exist in {_shown(config, config.docs_dir)}/"
+        )
+    return file.page

@@ -1,0 +1,132 @@
+"""What every check reports: a problem at a place in a file, and safe reading of source files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+# Source files are small; anything larger is almost certainly a mistake
+# (a pasted binary, a runaway generator) and would only slow every check down.
+MAX_SOURCE_BYTES = 2 * 1024 * 1024
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing an editor must fix, located as `path:line`."""
+
+    path: str
+    line: int
+    message: str
+    severity: str = "error"  # "error" fails the check; "warning" is reported only
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{self.path}:{self.line}: {prefix}{self.message}"
+
+
+def read_source_text(path: Path, shown_as: str) -> tuple[str | None, list[Problem]]:
+    """Read a UTF-8 source file, returning its text or the problems that prevent reading it.
+
+    `shown_as` is the path printed in messages (relative to the repository root).
+    A UTF-8 byte-order mark is accepted and dropped.
+    """
+    try:
+        size = path.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            message = f"file is {size:,} bytes; the limit is {MAX_SOURCE_BYTES:,}"
+            return None, [Problem(shown_as, 1, message)]
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None, [Problem(shown_as, 1, "file does not exist")]
+    except OSError as error:
+        return None, [Problem(shown_as, 1, f"cannot read file: {error.strerror}")]
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        byte = data[error.start]
+        message = f"not valid UTF-8 (byte 0x{byte:02x}); save the file as UTF-8"
+        return None, [Problem(shown_as, line, message)]
+
+
+def parse_yaml(text: str, shown_as: str) -> tuple[yaml.Node | None, list[Problem]]:
+    """Parse one YAML document into a node tree (which keeps line numbers), or report why not."""
+    try:
+        documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        line = mark.line + 1 if mark else 1
+        reason = getattr(error, "problem", None) or str(error)
+        return None, [Problem(shown_as, line, f"YAML syntax error: {reason}")]
+    except RecursionError:  # pathologically deep nesting
+        return None, [Problem(shown_as, 1, "YAML is nested too deeply")]
+    if not documents:
+        return None, [Problem(shown_as, 1, "file is empty")]
+    if len(documents) > 1:
+        line = documents[1].start_mark.line + 1
+        return None, [Problem(shown_as, line, "only one YAML document is allowed (remove the extra '---')")]
+    return documents[0], []
+
+
+class NodeReader:
+    """Base for readers of YAML data files: typed access to nodes, collecting problems by line."""
+
+    def __init__(self, shown_as: str) -> None:
+        self.path = shown_as
+        self.problems: list[Problem] = []
+
+    def problem(self, node: yaml.Node, message: str) -> None:
+        self.problems.append(Problem(self.path, node.start_mark.line + 1, message))
+
+    def mapping(self, node: yaml.MappingNode, where: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        """The keys of a mapping node with their key and value nodes; reports duplicate keys."""
+        result: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str):
+                self.problem(key_node, f"keys in {where} must be plain names")
+            elif key in result:
+                self.problem(key_node, f"'{key}' is given twice in {where}")
+            else:
+                result[key] = (key_node, value_node)
+        return result
+
+    def top_level_list(self, root: yaml.Node, key: str) -> list[yaml.Node]:
+        """The items of the one list a data file holds, `key: [...]`; reports any other shape."""
+        if not isinstance(root, yaml.MappingNode):
+            self.problem(root, f"expected a mapping with a '{key}:' list at the top level")
+            return []
+        top = self.mapping(root, "the top level")
+        for other, (key_node, _) in top.items():
+            if other != key:
+                self.problem(key_node, f"unknown top-level key '{other}'; only '{key}' is allowed")
+        if key not in top:
+            self.problem(root, f"missing '{key}:' list")
+            return []
+        items = top[key][1]
+        if not isinstance(items, yaml.SequenceNode) or not items.value:
+            self.problem(items, f"'{key}' must be a non-empty list")
+            return []
+        return items.value
+
+    def text(self, node: yaml.Node, what: str) -> str | None:
+        """A non-empty string with white space folded, or None after reporting why not."""
+        if not (isinstance(node, yaml.ScalarNode) and node.tag == _STR_TAG):
+            self.problem(node, f"{what} must be text")
+            return None
+        value = " ".join(node.value.split())
+        if not value:
+            self.problem(node, f"{what} must not be empty")
+            return None
+        return value
+
+    def text_list(self, node: yaml.Node, what: str) -> tuple[str, ...] | None:
+        """A list of non-empty strings, or None after reporting why not."""
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, f"{what} must be a list, like [first, second]")
+            return None
+        values = [self.text(item, f"{what}: each entry") for item in node.value]
+        return None if None in values else tuple(v for v in values if v is not None)

@@ -1,0 +1,215 @@
+"""The stage model: the one loader that turns `docs/_data/stages.yml` into typed stages.
+
+Everything that needs the order of the stages (the MkDocs hook, the macros,
+the validator, the tests) goes through `read_stages` / `load_stages`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+
+import yaml
+
+from problems import NodeReader, Problem, parse_yaml, read_source_text
+
+# Relative to the docs folder; also the nav placeholder in mkdocs.yml.
+STAGES_FILE = "_data/stages.yml"
+
+REQUIRED_FIELDS = ("id", "title", "label", "summary", "page")
+OPTIONAL_FIELDS = ("aliases",)
+ID_PATTERN = re.compile(r"[a-z][a-z0-9-]*")
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage of the program, numbered by its place in the ordering file."""
+
+    id: str
+    number: int
+    title: str
+    label: str
+    summary: str
+    page: str  # path under docs/
+    aliases: tuple[str, ...] = ()
+    line: int = field(default=0, compare=False)  # where its entry starts in the ordering file
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name readers may meet for this stage: the title first, then the aliases."""
+        return (self.title, *self.aliases)
+
+
+@dataclass(frozen=True)
+class StageProgram:
+    """The stages in order, with the lookups templates and macros need."""
+
+    stages: tuple[Stage, ...]
+    urls: Mapping[str, str] = field(default_factory=dict)  # stage id -> site URL, once known
+
+    def __iter__(self) -> Iterator[Stage]:
+        return iter(self.stages)
+
+    def __len__(self) -> int:
+        return len(self.stages)
+
+    def stage_for(self, page: str) -> Stage | None:
+        """The stage whose page is `page` (a path under docs/), or None for other pages."""
+        return next((stage for stage in self.stages if stage.page == page), None)
+
+    def previous(self, stage: Stage) -> Stage | None:
+        return self.stages[stage.number - 2] if stage.number > 1 else None
+
+    def next(self, stage: Stage) -> Stage | None:
+        return self.stages[stage.number] if stage.number < len(self.stages) else None
+
+    def url(self, stage: Stage) -> str:
+        return self.urls[stage.id]
+
+
+class StageFileError(Exception):
+    """The ordering file has problems; `problems` lists every one of them."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+def load_stages(path: Path, shown_as: str | None = None) -> StageProgram:
+    """Load the ordering file, raising StageFileError listing every problem found."""
+    stages, problems = read_stages(path, shown_as)
+    if problems:
+        raise StageFileError(problems)
+    return StageProgram(tuple(stages))
+
+
+def read_stages(path: Path, shown_as: str | None = None) -> tuple[list[Stage], list[Problem]]:
+    """Read the ordering file; return the stages that are valid and every problem found.
+
+    Never raises for bad content: malformed YAML, wrong types, duplicates and
+    unknown keys all come back as problems located by line.
+    """
+    shown_as = shown_as or str(path)
+    text, problems = read_source_text(path, shown_as)
+    if text is None:
+        return [], problems
+    root, problems = parse_yaml(text, shown_as)
+    if root is None:
+        return [], problems
+    return _StageReader(shown_as).read(root)
+
+
+class _StageReader(NodeReader):
+    """Walks the YAML node tree (which keeps line numbers) and collects problems."""
+
+    def read(self, root: yaml.Node) -> tuple[list[Stage], list[Problem]]:
+        entries = self.top_level_list(root, "stages")
+        stages = [stage for stage in map(self.stage, entries) if stage is not None]
+        stages = self.numbered(stages)
+        self.check_unique(stages)
+        return stages, self.problems
+
+    def stage(self, node: yaml.Node) -> Stage | None:
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, "each stage must be a mapping with " + ", ".join(REQUIRED_FIELDS))
+            return None
+        fields = self.mapping(node, "a stage")
+        stage_id = fields["id"][1].value if "id" in fields else None
+        name = f"stage '{stage_id}'" if isinstance(stage_id, str) and stage_id else "stage"
+        for key, (key_node, _) in fields.items():
+            if key not in REQUIRED_FIELDS + OPTIONAL_FIELDS:
+                allowed = ", ".join(REQUIRED_FIELDS + OPTIONAL_FIELDS)
+                self.problem(key_node, f"{name}: unknown key '{key}' (allowed: {allowed})")
+        missing = [key for key in REQUIRED_FIELDS if key not in fields]
+        if missing:
+            self.problem(node, f"{name}: missing {', '.join(missing)}")
+            return None
+        values = {key: self.text(fields[key][1], f"{name}: '{key}'") for key in REQUIRED_FIELDS}
+        aliases = self.text_list(fields["aliases"][1], f"{name}: 'aliases'") if "aliases" in fields else ()
+        if None in values.values() or aliases is None:
+            return None
+        ok = True
+        if not ID_PATTERN.fullmatch(values["id"]):
+            self.problem(
+                fields["id"][1],
+                f"{name}: id must be lower-case letters, digits and hyphens, starting with a letter",
+            )
+            ok = False
+        page = PurePosixPath(values["page"])
+        if page.suffix != ".md" or page.is_absolute() or ".." in page.parts:
+            self.problem(
+                fields["page"][1], f"{name}: page must be a .md path inside docs/, like 'stages/x.md'"
+            )
+            ok = False
+        if not ok:
+            return None
+        return Stage(
+            id=values["id"],
+            number=0,
+            title=values["title"],
+            label=values["label"],
+            summary=values["summary"],
+            page=values["page"],
+            aliases=aliases,
+            line=node.start_mark.line + 1,
+        )
+
+    def numbered(self, stages: list[Stage]) -> list[Stage]:
+        return [replace(stage, number=number) for number, stage in enumerate(stages, start=1)]
+
+    def check_unique(self, stages: list[Stage]) -> None:
+        seen: dict[str, dict[str, Stage]] = {"id": {}, "page": {}, "name": {}}
+        for stage in stages:
+            for kind, value in (("id", stage.id), ("page", stage.page)):
+                first = seen[kind].setdefault(value, stage)
+                if first is not stage:
+                    self.problems.append(
+                        Problem(
+                            self.path,
+                            stage.line,
+                            f"stage '{stage.id}': {kind} '{value}' is already used by "
+                            f"the stage at line {first.line}",
+                        )
+                    )
+            for stage_name in stage.names:
+                first = seen["name"].setdefault(stage_name.casefold(), stage)
+                if first is not stage:
+                    self.problems.append(
+                        Problem(
+                            self.path,
+                            stage.line,
+                            f"stage '{stage.id}': name '{stage_name}' is already used by "
+                            f"stage '{first.id}'",
+                        )
+                    )
+
+
+def stage_nav(program: StageProgram) -> list[dict[str, str]]:
+    """Nav entries for the stages, numbered, in order: [{'1. Exact diagnosis': 'stages/...'}]."""
+    return [{f"{stage.number}. {stage.title}": stage.page} for stage in program]
+
+
+def expand_stage_placeholder(nav: list, program: StageProgram) -> tuple[list, bool]:
+    """Replace the nav entry that points at the ordering file with the stage entries.
+
+    Returns the new nav and whether the placeholder was found.
+    """
+    found = False
+
+    def expand(items: list) -> list:
+        nonlocal found
+        result = []
+        for item in items:
+            if isinstance(item, dict) and len(item) == 1:
+                (title, target), = item.items()
+                if target == STAGES_FILE:
+                    found = True
+                    item = {title: stage_nav(program)}
+                elif isinstance(target, list):
+                    item = {title: expand(target)}
+            result.append(item)
+        return result
+
+    return expand(nav), found
