@@ -17,8 +17,8 @@ from mkdocs.exceptions import PluginError
 # mkdocs-macros loads this file by path, without its folder on sys.path.
 sys.path.insert(0, str(Path(__file__).parent))
 
-from glossary import GLOSSARY_FILE, Term, read_glossary  # noqa: E402
-from stages import StageProgram  # noqa: E402
+from glossary import GLOSSARY_FILE, Term, read_glossary
+from stages import StageProgram
 
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]{}()#+!|~<>-])")
 
@@ -28,7 +28,7 @@ def markdown_text(text: str) -> str:
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", html.escape(text, quote=False))
 
 
-def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros' own untyped object
+def define_env(env) -> None:
     docs_dir = Path(env.conf["docs_dir"])
     glossary_path = docs_dir / GLOSSARY_FILE
     terms, problems = read_glossary(glossary_path, shown_as=_shown(env, glossary_path))
@@ -71,8 +71,8 @@ def define_env(env) -> None:  # noqa: ANN001 - mkdocs-macros' own untyped object
         return _abbreviations(terms)
 
 
-def on_post_page_macros(env) -> None:  # noqa: ANN001
-    """Explain glossary words where they are used, as tooltips (abbr + Material's content.tooltips)."""
+def on_post_page_macros(env) -> None:
+    """Explain glossary words where they are used, as tooltips (abbr + content.tooltips)."""
     if env.page.file.src_uri == "glossary.md":
         return  # the glossary page defines the words in full; tooltips there only repeat it
     env.markdown += "\n\n" + _abbreviations(env.variables["glossary_terms"])
@@ -86,5 +86,5 @@ def _abbreviations(terms: list[Term]) -> str:
     )
 
 
-def _shown(env, path: Path) -> str:  # noqa: ANN001
+def _shown(env, path: Path) -> str:
     return str(Path(path).resolve().relative_to(Path(env.project_dir).resolve()))

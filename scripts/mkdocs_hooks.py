@@ -17,7 +17,15 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from stages import STAGES_FILE, Stage, StageFileError, StageProgram, expand_stage_placeholder, load_stages
+
+from stages import (
+    STAGES_FILE,
+    Stage,
+    StageFileError,
+    StageProgram,
+    expand_stage_placeholder,
+    load_stages,
+)
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:

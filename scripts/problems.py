@@ -67,7 +67,9 @@ def parse_yaml(text: str, shown_as: str) -> tuple[yaml.Node | None, list[Problem
         return None, [Problem(shown_as, 1, "file is empty")]
     if len(documents) > 1:
         line = documents[1].start_mark.line + 1
-        return None, [Problem(shown_as, line, "only one YAML document is allowed (remove the extra '---')")]
+        return None, [
+            Problem(shown_as, line, "only one YAML document is allowed (remove the extra '---')")
+        ]
     return documents[0], []
 
 

@@ -127,20 +127,25 @@ class _StageReader(NodeReader):
             self.problem(node, f"{name}: missing {', '.join(missing)}")
             return None
         values = {key: self.text(fields[key][1], f"{name}: '{key}'") for key in REQUIRED_FIELDS}
-        aliases = self.text_list(fields["aliases"][1], f"{name}: 'aliases'") if "aliases" in fields else ()
+        aliases = (
+            self.text_list(fields["aliases"][1], f"{name}: 'aliases'")
+            if "aliases" in fields
+            else ()
+        )
         if None in values.values() or aliases is None:
             return None
         ok = True
         if not ID_PATTERN.fullmatch(values["id"]):
             self.problem(
                 fields["id"][1],
-                f"{name}: id must be lower-case letters, digits and hyphens, starting with a letter",
+                f"{name}: id must start with a letter and use only a-z, 0-9 and hyphens",
             )
             ok = False
         page = PurePosixPath(values["page"])
         if page.suffix != ".md" or page.is_absolute() or ".." in page.parts:
             self.problem(
-                fields["page"][1], f"{name}: page must be a .md path inside docs/, like 'stages/x.md'"
+                fields["page"][1],
+                f"{name}: page must be a .md path inside docs/, like 'stages/x.md'",
             )
             ok = False
         if not ok:
@@ -202,14 +207,15 @@ def expand_stage_placeholder(nav: list, program: StageProgram) -> tuple[list, bo
         nonlocal found
         result = []
         for item in items:
+            entry = item
             if isinstance(item, dict) and len(item) == 1:
-                (title, target), = item.items()
+                ((title, target),) = item.items()
                 if target == STAGES_FILE:
                     found = True
-                    item = {title: stage_nav(program)}
+                    entry = {title: stage_nav(program)}
                 elif isinstance(target, list):
-                    item = {title: expand(target)}
-            result.append(item)
+                    entry = {title: expand(target)}
+            result.append(entry)
         return result
 
     return expand(nav), found
