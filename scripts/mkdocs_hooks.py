@@ -7,6 +7,7 @@ order; these hooks narrow that chain to the stages alone.
 
 from __future__ import annotations
 
+import html
 import os
 from dataclasses import replace
 from itertools import pairwise
@@ -17,6 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from page_security import headers_file, with_content_security_policy, with_safe_external_links
 
 from stages import (
     STAGES_FILE,
@@ -56,7 +58,26 @@ def on_page_markdown(markdown: str, /, *, page: Page, config: MkDocsConfig, file
     stage = config.extra["stage_program"].stage_for(page.file.src_uri)
     if stage is not None:
         page.meta.setdefault("description", stage.summary)
+    if "description" in page.meta:
+        # Material writes it into an attribute as it is.
+        page.meta["description"] = html.escape(str(page.meta["description"]))
     return markdown
+
+
+def on_page_content(html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    return with_safe_external_links(html)
+
+
+def on_post_page(output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+    return with_content_security_policy(output)
+
+
+def on_post_template(output: str, /, *, template_name: str, config: MkDocsConfig) -> str:
+    return with_content_security_policy(output) if template_name.endswith(".html") else output
+
+
+def on_post_build(*, config: MkDocsConfig) -> None:
+    (Path(config.site_dir) / "_headers").write_text(headers_file(), encoding="utf-8")
 
 
 def _shown(config: MkDocsConfig, path: str | Path) -> str:

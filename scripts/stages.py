@@ -6,6 +6,7 @@ the validator, the tests) goes through `read_stages` / `load_stages`.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -192,8 +193,11 @@ class _StageReader(NodeReader):
 
 
 def stage_nav(program: StageProgram) -> list[dict[str, str]]:
-    """Nav entries for the stages, numbered, in order: [{'1. Exact diagnosis': 'stages/...'}]."""
-    return [{f"{stage.number}. {stage.title}": stage.page} for stage in program]
+    """Nav entries for the stages, numbered, in order: [{'1. Exact diagnosis': 'stages/...'}].
+
+    Titles are HTML-escaped: Material writes nav titles into pages as they are.
+    """
+    return [{html.escape(f"{stage.number}. {stage.title}"): stage.page} for stage in program]
 
 
 def expand_stage_placeholder(nav: list, program: StageProgram) -> tuple[list, bool]:
