@@ -7,8 +7,14 @@ BIN := $(VENV)/bin
 # Reinstall whenever a requirement file changes.
 INSTALLED := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
+# Reproducible builds: sitemap dates (and anything else time-dependent) come
+# from the last commit, not the clock, so two builds of a commit are identical.
+COMMIT_TIME := $(shell git log -1 --format=%ct 2>/dev/null)
+ifneq ($(COMMIT_TIME),)
+export SOURCE_DATE_EPOCH ?= $(COMMIT_TIME)
+endif
 
-.PHONY: serve build test lint clean
+.PHONY: serve build test lint validate new-stage bench clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed; found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -19,8 +25,11 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 serve: $(INSTALLED)  ## build and preview with live reload on http://127.0.0.1:8000
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-build: $(INSTALLED)  ## strict build into site/
-	$(BIN)/mkdocs build --strict --site-dir site
+build: $(INSTALLED)  ## check the source, build strictly, check the output, then replace site/
+	$(BIN)/python scripts/build_site.py
+
+validate: $(INSTALLED)  ## check the source: stage order, links, anchors, review dates
+	$(BIN)/python scripts/validate.py
 
 test: $(INSTALLED)  ## lint, then the whole test suite
 	$(BIN)/ruff check .
@@ -31,5 +40,13 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+new-stage: $(INSTALLED)  ## make new-stage ID=follow-up TITLE="Follow-up care" AFTER=protection
+	@test -n "$(ID)" -a -n "$(TITLE)" -a -n "$(AFTER)" || { echo 'usage: make new-stage ID=<id> TITLE="<title>" AFTER=<stage id>' >&2; exit 2; }
+	$(BIN)/python scripts/new_stage.py --id "$(ID)" --title "$(TITLE)" --after "$(AFTER)"
+
+bench: $(INSTALLED)  ## benchmarks: validator speed and page weight
+	$(BIN)/python scripts/bench_validate.py
+	$(BIN)/python scripts/bench_pages.py
+
 clean:
-	rm -rf site .pytest_cache
+	rm -rf site .site-build-* .pytest_cache

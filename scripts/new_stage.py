@@ -1,0 +1,122 @@
+"""Add a stage: `make new-stage ID=follow-up TITLE="Follow-up care" AFTER=protection`.
+
+Inserts the stage into docs/_data/stages.yml right after AFTER (keeping the
+file's comments and layout) and creates docs/stages/<ID>.md from a template
+with the front matter every stage page needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date, timedelta
+from pathlib import Path
+
+from stages import ID_PATTERN, STAGES_FILE, read_stages
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+REVIEW_CYCLE = timedelta(days=365)
+
+ENTRY = """\
+
+  - id: {id}
+    title: {title}
+    label: {label}
+    summary: {summary}
+    page: stages/{id}.md
+"""
+
+PAGE = """\
+---
+stage: {id}
+last_reviewed: {today}
+next_review: {next_review}
+---
+
+Write a short opening paragraph here: what this stage is for, in plain words.
+
+## What happens in this stage
+
+Describe what happens, using only facts from the source material.
+"""
+
+
+def yaml_text(value: str) -> str:
+    """A YAML scalar that always reads back as this exact text (JSON strings are valid YAML)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def add_stage(
+    docs_dir: Path, *, stage_id: str, title: str, after: str, summary: str, today: date
+) -> list[str]:
+    """Insert the stage and create its page; return the errors (empty when it was added)."""
+    stages_path = docs_dir / STAGES_FILE
+    stages, problems = read_stages(stages_path, shown_as=str(stages_path))
+    if problems:
+        return [str(problem) for problem in problems] + ["fix the stage file first"]
+    errors = []
+    if not ID_PATTERN.fullmatch(stage_id):
+        errors.append(f"ID '{stage_id}': use lower-case letters, digits and hyphens")
+    if any(stage.id == stage_id for stage in stages):
+        errors.append(f"ID '{stage_id}' is already a stage")
+    if any(title.casefold() in map(str.casefold, stage.names) for stage in stages):
+        errors.append(f"TITLE '{title}' is already the name of a stage")
+    page_path = docs_dir / "stages" / f"{stage_id}.md"
+    if page_path.exists():
+        errors.append(f"{page_path.relative_to(docs_dir.parent)} already exists")
+    ids = [stage.id for stage in stages]
+    if after not in ids:
+        errors.append(f"AFTER '{after}' is not a stage; choose one of: {', '.join(ids)}")
+    if errors:
+        return errors
+
+    lines = stages_path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    position = ids.index(after)
+    # An entry ends where the next one starts; the last one runs to the end of the file.
+    end = stages[position + 1].line - 1 if position + 1 < len(stages) else len(lines)
+    while end > 0 and not lines[end - 1].strip():
+        end -= 1
+    if lines and not lines[end - 1].endswith("\n"):
+        lines[end - 1] += "\n"
+    entry = ENTRY.format(
+        id=stage_id, title=yaml_text(title), label=yaml_text(title), summary=yaml_text(summary)
+    )
+    lines.insert(end, entry)
+    stages_path.write_text("".join(lines), encoding="utf-8")
+    page_path.parent.mkdir(parents=True, exist_ok=True)
+    page_path.write_text(
+        PAGE.format(id=stage_id, today=today, next_review=today + REVIEW_CYCLE), encoding="utf-8"
+    )
+    return []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--id", required=True, help="short lower-case name, also the file name")
+    parser.add_argument("--title", required=True, help="the name readers see")
+    parser.add_argument("--after", required=True, help="id of the stage it comes after")
+    parser.add_argument(
+        "--summary", default="Summary to be written.", help="one sentence for the overview"
+    )
+    parser.add_argument("--docs", type=Path, default=REPO_ROOT / "docs", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    errors = add_stage(
+        args.docs,
+        stage_id=args.id,
+        title=args.title,
+        after=args.after,
+        summary=args.summary,
+        today=date.today(),
+    )
+    for error in errors:
+        print(f"new-stage: {error}", file=sys.stderr)
+    if errors:
+        return 1
+    print(f"Added stage '{args.id}' after '{args.after}': edit docs/stages/{args.id}.md")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
