@@ -14,7 +14,7 @@ ifneq ($(COMMIT_TIME),)
 export SOURCE_DATE_EPOCH ?= $(COMMIT_TIME)
 endif
 
-.PHONY: serve build test lint validate new-stage bench clean
+.PHONY: serve build test lint validate new-stage bench hooks clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed; found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -47,6 +47,9 @@ new-stage: $(INSTALLED)  ## make new-stage ID=follow-up TITLE="Follow-up care" A
 bench: $(INSTALLED)  ## benchmarks: validator speed and page weight
 	$(BIN)/python scripts/bench_validate.py
 	$(BIN)/python scripts/bench_pages.py
+
+hooks: $(INSTALLED)  ## run ruff, the validator and YAML checks before every commit
+	$(BIN)/pre-commit install
 
 clean:
 	rm -rf site .site-build-* .pytest_cache

@@ -157,3 +157,14 @@ def test_a_failed_build_reports_the_stage_file_line(site_copy: Path) -> None:
         "does not exist in docs/"
     ) in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_pre_commit_config_is_valid() -> None:
+    result = subprocess.run(
+        [str(BIN / "pre-commit"), "validate-config", ".pre-commit-config.yaml"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
