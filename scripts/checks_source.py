@@ -87,6 +87,7 @@ class Page:
     links: list[Link] = field(default_factory=list)
     h1_lines: list[int] = field(default_factory=list)
     has_macros: bool = False  # Jinja may add headings (ids) this check cannot see
+    front_matter_valid: bool = True
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -114,6 +115,7 @@ def scan_page(text: str, path: str, shown_as: str) -> Page:
     match = _FRONT_MATTER.match(text)
     if match:
         page.meta, page.problems = _read_front_matter(match.group(1), shown_as)
+        page.front_matter_valid = not page.problems
         body = _blank(match) + text[match.end() :]
     line_value = page.meta.get("render_macros", (0, True))[1]
     if line_value is not False:
@@ -431,6 +433,7 @@ _PHRASE_MEANING = (  # (first word(s), direction, immediate); first match wins
     ("the", 1, True),
 )
 _WORD = re.compile("[\\w\u2019'-]+")
+_NEGATED = re.compile(r"(?:\bnot|\bnever|n't|n\u2019t)\s+$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?;]|\n[ \t]*\n")
 _OBJECT_FILLERS = frozenset({"the", "stage", "step", "phase", "of", "called", "named"})
 _SUBJECT_FILLERS = frozenset(
@@ -590,6 +593,8 @@ def _phrase_meaning(match: re.Match[str]) -> tuple[int, bool, int]:
 def _neighbour_problem(
     match: re.Match[str], text: str, stage: Stage, program: StageProgram, names: _Names
 ) -> str | None:
+    if _NEGATED.search(text, max(0, match.start() - 20), match.start()):
+        return None  # "it does not come after X" claims nothing about the order
     direction, immediate, free_words = _phrase_meaning(match)
     named = _name_after(text, match.end(), names, free_words)
     if named is None:
@@ -745,15 +750,26 @@ def _suggest(page: Page, path: str, resolved: str, index: DocsIndex) -> str | No
     candidates = [f"{stem}.md", f"{stem}/index.md", f"{url_form}.md", f"{url_form}/index.md"]
     found = next((c for c in candidates if c in index.pages), None)
     if found is None:
-        pool = sorted(index.pages) if resolved.endswith(".md") or "." not in resolved else []
-        pool = pool or sorted(index.assets | index.pages.keys())
-        close = difflib.get_close_matches(resolved, pool, n=1, cutoff=0.75)
-        found = close[0] if close else _stage_by_name(stem, index.program)
+        found = _similar_file(stem, index) or _stage_by_name(stem, index.program)
     if found is None:
         return None
     shown = posixpath.relpath(found, here or ".")
     stage = index.program.stage_for(found)
     return f"'{shown}' ({stage.title})" if stage else f"'{shown}'"
+
+
+def _similar_file(path: str, index: DocsIndex) -> str | None:
+    """A file in the same folder, of the same type, whose name is spelt almost the same."""
+    folder, name = posixpath.split(path)
+    stem, suffix = posixpath.splitext(name)
+    suffix = suffix or ".md"
+    pool = {
+        posixpath.splitext(posixpath.basename(other))[0]: other
+        for other in (*index.pages, *index.assets)
+        if posixpath.dirname(other) == folder and other.endswith(suffix)
+    }
+    close = difflib.get_close_matches(stem, sorted(pool), n=1, cutoff=0.6)
+    return pool[close[0]] if close else None
 
 
 def _stage_by_name(stem: str, program: StageProgram) -> str | None:
@@ -785,7 +801,8 @@ def check_source(root: Path, today: date, docs_dir: str = "docs") -> SourceRepor
     if not docs.is_dir():
         return SourceReport([Problem(docs_dir, 1, "docs folder does not exist")], 0, [])
     stages_shown = f"{docs_dir}/{STAGES_FILE}"
-    stages, problems = read_stages(docs / STAGES_FILE, stages_shown)
+    stages, stage_problems = read_stages(docs / STAGES_FILE, stages_shown)
+    problems = list(stage_problems)
     # Problems in stages.yml are reported; the valid stages still drive the other checks.
     program = StageProgram(tuple(stages))
     files, folders = _walk(docs)
@@ -807,17 +824,22 @@ def check_source(root: Path, today: date, docs_dir: str = "docs") -> SourceRepor
         folders=frozenset(folders),
         program=program,
     )
-    problems += _stage_file_problems(program, pages, stages_shown, docs_dir)
+    # While stages.yml itself has problems, comparing pages with it would only add noise.
+    compare_stages = not stage_problems
+    if compare_stages:
+        found, skip_stage_checks = _stage_file_problems(program, pages, stages_shown, docs_dir)
+        problems += found
     external: list[ExternalLink] = []
     for page in pages.values():
         problems += page.problems
         if page.path in unreadable:
             continue
-        if page.path not in NOT_CONTENT_PAGES:
+        if page.path not in NOT_CONTENT_PAGES and page.front_matter_valid:
             problems += review_date_problems(page, today)
-        problems += front_matter_stage_problems(page, program)
         stage = program.stage_for(page.path)
-        if stage is not None:
+        if compare_stages and page.path not in skip_stage_checks:
+            problems += front_matter_stage_problems(page, program)
+        if compare_stages and stage is not None:
             problems += stage_page_problems(page, stage, program)
         found, links = link_problems(page, index)
         problems += found
@@ -827,17 +849,28 @@ def check_source(root: Path, today: date, docs_dir: str = "docs") -> SourceRepor
 
 def _stage_file_problems(
     program: StageProgram, pages: Mapping[str, Page], stages_shown: str, docs_dir: str
-) -> list[Problem]:
+) -> tuple[list[Problem], set[str]]:
+    """Stage pages that do not exist, pages in stages/ that are not stages.
+
+    Also returns the pages suggested for a missing one: their own problems (not in
+    the stage order, front matter disagrees) follow from the same typo.
+    """
     problems = []
+    suggested: set[str] = set()
     for stage in program:
         if stage.page not in pages:
             message = f"stage '{stage.id}': page '{stage.page}' does not exist"
             close = difflib.get_close_matches(stage.page, sorted(pages), n=1, cutoff=0.6)
             if close:
                 message += f"; did you mean '{close[0]}'?"
+                suggested.add(close[0])
             problems.append(Problem(stages_shown, stage.line, message))
     for path, page in pages.items():
-        if path.startswith(f"{STAGES_DIR}/") and program.stage_for(path) is None:
+        if (
+            path.startswith(f"{STAGES_DIR}/")
+            and program.stage_for(path) is None
+            and path not in suggested
+        ):
             problems.append(
                 Problem(
                     page.shown_as,
@@ -846,7 +879,7 @@ def _stage_file_problems(
                     f"or move it out of {docs_dir}/{STAGES_DIR}/",
                 )
             )
-    return problems
+    return problems, suggested
 
 
 def _walk(docs: Path) -> tuple[set[str], set[str]]:

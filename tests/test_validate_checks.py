@@ -1,0 +1,221 @@
+"""The pure checks behind validate.py: page scanning, stage-order prose, links, built HTML."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from checks_site import Reference, SiteIndex, reference_problem, scan_html
+from checks_source import order_claim_problems, review_date_problems, scan_page
+
+from stages import Stage, StageProgram
+
+TITLES = [
+    ("diagnosis", "Exact diagnosis", ("immune diagnosis",)),
+    ("clearance", "Immune clearance", ()),
+    ("blockage", "Immune blockage", ("immune blocking",)),
+    ("tolerance", "Immune tolerance", ()),
+    ("regulation", "Immune regulation", ("immune adjustment",)),
+    ("protection", "Immune protection", ()),
+]
+PROGRAM = StageProgram(
+    tuple(
+        Stage(id_, number, title, id_.title(), "Summary.", f"stages/{id_}.md", aliases)
+        for number, (id_, title, aliases) in enumerate(TITLES, start=1)
+    )
+)
+TOLERANCE = PROGRAM.stages[3]
+
+
+def claims(text: str, stage: Stage = TOLERANCE) -> list[str]:
+    """The messages the prose check gives for `text` on `stage`'s page."""
+    page = scan_page(text, stage.page, f"docs/{stage.page}")
+    return [p.message for p in order_claim_problems(page.prose, page.shown_as, stage, PROGRAM)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Immune tolerance is the fourth step of immunotherapy.",
+        "This is stage 4 of 6.",
+        "It comes closely after immune blockage.",
+        "It lays a foundation for the next immune regulation.",
+        "It follows exact diagnosis and comes before immune protection.",
+        "Previous: Immune Blockage",
+        "Next: What to know about IMMUNE ADJUSTMENT",
+        "It comes after\nimmune blocking, split over two lines.",
+        "Immune regulation comes right after immune tolerance.",
+        "It does not come after immune regulation.",
+        "People with stage 4 kidney disease can join.",
+        "The first step in this stage is a blood test.",
+        "```\nPrevious: Immune protection\n```",
+        "`Next: Exact diagnosis`",
+        "Next: {{ 'Exact diagnosis' }}",
+    ],
+)
+def test_statements_that_agree_with_the_order_pass(text: str) -> None:
+    assert claims(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "Immune tolerance is the fifth step.",
+            "says this is stage 5 ('fifth step'), but stages.yml puts 'Immune tolerance' at "
+            "stage 4 of 6",
+        ),
+        (
+            "This is Step 3.",
+            "says this is stage 3 ('Step 3'), but stages.yml puts 'Immune tolerance' at "
+            "stage 4 of 6",
+        ),
+        (
+            "This is the final stage.",
+            "says this is the last stage ('final stage'), but stages.yml puts 'Immune tolerance' "
+            "at stage 4 of 6",
+        ),
+        (
+            "This is stage 4 of 7.",
+            "says there are 7 stages ('stage 4 of 7'), but stages.yml has 6",
+        ),
+        (
+            "It comes after immune clearance.",
+            "says the previous stage is 'Immune clearance', but stages.yml has 'Immune blockage' "
+            "before 'Immune tolerance'",
+        ),
+        (
+            "It leads to [immune clearance](clearance.md).",
+            "says 'Immune clearance' comes after 'Immune tolerance', but stages.yml puts "
+            "'Immune clearance' at stage 2 and 'Immune tolerance' at stage 4",
+        ),
+        (
+            "It follows immune protection.",
+            "says 'Immune protection' comes before 'Immune tolerance', but stages.yml puts "
+            "'Immune protection' at stage 6 and 'Immune tolerance' at stage 4",
+        ),
+        (
+            "Previous: Immune regulation",
+            "says the previous stage is 'Immune regulation', but stages.yml has 'Immune blockage' "
+            "before 'Immune tolerance'",
+        ),
+        (
+            "The next immune diagnosis is later.",
+            "says the next stage is 'Exact diagnosis', but stages.yml has 'Immune regulation' "
+            "after 'Immune tolerance'",
+        ),
+        (
+            "Immune regulation comes after immune clearance.",
+            "says the stage before 'Immune regulation' is 'Immune clearance', but stages.yml has "
+            "'Immune tolerance' before 'Immune regulation'",
+        ),
+    ],
+)
+def test_statements_the_order_contradicts_are_reported(text: str, message: str) -> None:
+    assert claims(text) == [message]
+
+
+def test_the_first_and_last_stage_have_no_neighbour_on_one_side() -> None:
+    assert claims("Previous: Immune protection", PROGRAM.stages[0]) == [
+        "says the previous stage is 'Immune protection', but stages.yml has 'Exact diagnosis' "
+        "as the first stage"
+    ]
+    assert claims("Next: Exact diagnosis", PROGRAM.stages[-1]) == [
+        "says the next stage is 'Exact diagnosis', but stages.yml has 'Immune protection' as "
+        "the last stage"
+    ]
+
+
+def test_the_line_is_that_of_the_statement() -> None:
+    page = scan_page("---\na: 1\n---\n\nText.\n\nNext: Exact diagnosis\n", TOLERANCE.page, "p")
+    (problem,) = order_claim_problems(page.prose, "p", TOLERANCE, PROGRAM)
+    assert problem.line == 7
+
+
+def test_heading_ids_follow_mkdocs_toc() -> None:
+    text = (
+        "# Café & *bold* title\n\n## Repeat\n\n## Repeat\n\n## Own { #mine .wide }\n\n"
+        'Setext heading\n--------------\n\n<a id="raw"></a>=\n'
+    )
+    page = scan_page(text, "index.md", "docs/index.md")
+    assert page.ids == {"cafe-bold-title", "repeat", "repeat_1", "mine", "setext-heading", "raw"}
+    assert page.h1_lines == [1]
+
+
+def test_links_in_code_and_macros_are_not_links() -> None:
+    text = (
+        "[real](a.md)\n\n```\n[fenced](b.md)\n```\n\n    [indented](c.md)\n\n"
+        "`[span](d.md)` {{ '[macro](e.md)' }} <!-- [comment](f.md) -->\n\n"
+        "- item\n\n    [inside a list item](g.md)\n\n[ref]: h.md\n"
+    )
+    page = scan_page(text, "index.md", "docs/index.md")
+    assert [(link.line, link.target) for link in page.links] == [
+        (1, "a.md"),
+        (13, "g.md"),
+        (15, "h.md"),
+    ]
+
+
+def test_front_matter_dates_and_review_rules() -> None:
+    def review(front_matter: str, today: date = date(2026, 11, 21)) -> list[str]:
+        page = scan_page(f"---\n{front_matter}---\n\nText.\n", "a.md", "a.md")
+        return [str(p) for p in review_date_problems(page, today)]
+
+    fine = "last_reviewed: 2026-01-01\nnext_review: 2027-06-01\n"
+    assert review(fine) == []
+    assert review(fine, date(2027, 6, 1)) == [
+        "a.md:3: warning: review is due today ('next_review' is 2027-06-01)"
+    ]
+    assert review("last_reviewed: 2026-12-01\nnext_review: 2027-06-01\n") == [
+        "a.md:2: 'last_reviewed' (2026-12-01) is in the future"
+    ]
+    assert review("last_reviewed: 2024-02-29\nnext_review: 2027-02-28\n") == []
+    assert review("last_reviewed: 2024-02-29\nnext_review: 2027-03-01\n") == [
+        "a.md:3: 'next_review' (2027-03-01) is more than 3 years after 'last_reviewed' "
+        "(2024-02-29); set it to 2027-02-28 or earlier"
+    ]
+
+
+GOOD_HTML = """<html><head><link rel="stylesheet" href="../style.css"></head>
+<body><h2 id="a">A</h2>
+<a href="../#top">Top</a> <a href="../other/">Other</a>
+<img srcset="../img.png 1x, ../img-2x.png 2x">
+<script>document.write('<a href="nowhere/">');</script>
+</body></html>"""
+
+
+def test_scan_html_finds_ids_and_references_with_lines() -> None:
+    page = scan_html(GOOD_HTML)
+    assert page.ids == {"a"}
+    assert [(r.line, r.attribute, r.url) for r in page.references] == [
+        (1, "href", "../style.css"),
+        (3, "href", "../#top"),
+        (3, "href", "../other/"),
+        (4, "srcset", "../img.png"),
+        (4, "srcset", "../img-2x.png"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("../other/", None),
+        ("../other/index.html#x", None),
+        ("../other/#y", "href '../other/#y': there is no id 'y' in 'other/index.html'"),
+        ("../gone/", "href '../gone/' does not resolve: there is no file 'gone/index.html'"),
+        ("/guide/other/", None),
+        ("https://example.org/guide/other/#x", None),
+        ("https://elsewhere.example/", None),
+        ("mailto:someone@example.org", None),
+        ("#", None),
+        ("", None),
+    ],
+)
+def test_reference_resolution(url: str, message: str | None) -> None:
+    index = SiteIndex(
+        files=frozenset({"index.html", "other/index.html", "page/index.html"}),
+        folders=frozenset({"other", "page"}),
+        pages={"other/index.html": scan_html('<p id="x">')},
+        site_url="https://example.org/guide/",
+    )
+    assert reference_problem("page/index.html", Reference(1, "href", url), index) == message

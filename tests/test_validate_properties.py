@@ -1,0 +1,108 @@
+"""Property tests: random and broken input only ever comes back as problems, never a crash."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from checks_site import SiteIndex, reference_problem, scan_html
+from checks_source import (
+    DocsIndex,
+    link_problems,
+    order_claim_problems,
+    review_date_problems,
+    scan_page,
+)
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from problems import Problem
+from stages import StageProgram, read_stages
+
+SETTINGS = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+STAGES_FILE = Path(__file__).parent / "fixtures" / "clean" / "docs" / "_data" / "stages.yml"
+PROGRAM = StageProgram(tuple(read_stages(STAGES_FILE)[0]))
+
+# Pieces of YAML and Markdown that tend to break naive parsers, mixed with any text.
+YAML_BITS = st.sampled_from(
+    ["stages:", "\n  - ", "id: x", "title: ", "page: stages/x.md", "[", "]", "{", "}", ": ",
+     "- ", "&a", "*a", "!!python/name:os.system", "---\n", "\t", "'", '"', "\n", "aliases: ",
+     "? ", "%YAML 1.1\n", "\ufeff", "2026-02-30", "~"]
+)  # fmt: skip
+MARKDOWN_BITS = st.sampled_from(
+    ["# ", "## ", "\n", "\n\n", "---\n", "last_reviewed: 2026-01-01\n", "next_review: x\n",
+     "next_review: 2026-02-30\n", "stage: blockage\n", "[", "]", "(", ")", "![", "](",
+     "<", ">", "`", "```\n", "    ",
+     "{{", "}}", "{%", "%}", "{#", "#}", "{ #id }", "#", "Previous: ", "Next: ",
+     "Immune blockage", "comes after ", "the fourth step", "stage 4 of ", "https://",
+     "../", "a.md", "#frag", "<!--", "-->", "=====\n", "[x]: ", "\r\n", "\x00", "é"]
+)  # fmt: skip
+HTML_BITS = st.sampled_from(
+    ["<a ", "href=", "src=", "srcset=", "id=", "name=", '"', "'", ">", "</a>", "<script>",
+     "</script>", "<!--", "-->", "../", "/", "#", "?", "%zz", "&amp;", "\n", "http://",
+     "mailto:", ", ", " 2x"]
+)  # fmt: skip
+
+
+def text_of(bits: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.lists(st.one_of(bits, st.text(max_size=8)), max_size=40).map("".join)
+
+
+def only_problems(found: object) -> None:
+    assert isinstance(found, list)
+    assert all(isinstance(problem, Problem) for problem in found)
+
+
+@SETTINGS
+@given(text=text_of(YAML_BITS))
+def test_read_stages_never_raises(tmp_path_factory, text: str) -> None:
+    path = tmp_path_factory.mktemp("yaml") / "stages.yml"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    stages, problems = read_stages(path, "docs/_data/stages.yml")
+    only_problems(problems)
+    assert stages or problems
+
+
+@SETTINGS
+@given(data=st.binary(max_size=200))
+def test_read_stages_never_raises_on_bytes(tmp_path_factory, data: bytes) -> None:
+    path = tmp_path_factory.mktemp("bytes") / "stages.yml"
+    path.write_bytes(data)
+    only_problems(read_stages(path)[1])
+
+
+@SETTINGS
+@given(text=text_of(MARKDOWN_BITS), stage_index=st.integers(0, len(PROGRAM) - 1))
+def test_page_checks_never_raise(text: str, stage_index: int) -> None:
+    stage = PROGRAM.stages[stage_index]
+    page = scan_page(text, stage.page, f"docs/{stage.page}")
+    only_problems(page.problems)
+    only_problems(review_date_problems(page, date(2026, 11, 21)))
+    only_problems(order_claim_problems(page.prose, page.shown_as, stage, PROGRAM))
+    index = DocsIndex(
+        pages={page.path: page},
+        assets=frozenset({"assets/a.png"}),
+        unpublished=frozenset(),
+        folders=frozenset({"stages"}),
+        program=PROGRAM,
+    )
+    problems, _ = link_problems(page, index)
+    only_problems(problems)
+    assert text.count("\n") + text.count("\r") + 1 >= max((p.line for p in problems), default=1)
+
+
+@SETTINGS
+@given(text=text_of(HTML_BITS))
+def test_site_checks_never_raise(text: str) -> None:
+    page = scan_html(text)
+    index = SiteIndex(
+        frozenset({"index.html", "a/index.html"}),
+        frozenset({"a"}),
+        {"index.html": page, "a/index.html": page},
+        "https://example.org/guide/",
+    )
+    for reference in page.references:
+        message = reference_problem("a/index.html", reference, index)
+        assert message is None or isinstance(message, str)
