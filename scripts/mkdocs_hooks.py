@@ -18,8 +18,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from page_security import headers_file, with_content_security_policy, with_safe_external_links
 
+from page_security import headers_file, with_content_security_policy, with_safe_external_links
+from site_nav import expand_folder_entries
 from stages import (
     STAGES_FILE,
     Stage,
@@ -40,6 +41,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         )
     config.extra["stage_program"] = program
     return config
+
+
+def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
+    pages = [file.src_uri for file in files.documentation_pages()]
+    config.nav = expand_folder_entries(config.nav, pages)
+    return files
 
 
 def on_nav(nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:

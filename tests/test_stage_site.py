@@ -11,9 +11,9 @@ import posixpath
 from pathlib import Path
 
 import yaml
+
 from conftest import REPO_ROOT, build_or_fail
 from html_pages import parse, stage_page_view
-
 from stages import STAGES_FILE, StageProgram, load_stages
 
 DECIDED_ORDER = ["diagnosis", "clearance", "blockage", "tolerance", "regulation", "protection"]
