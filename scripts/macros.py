@@ -17,7 +17,7 @@ from mkdocs.exceptions import PluginError
 # mkdocs-macros loads this file by path, without its folder on sys.path.
 sys.path.insert(0, str(Path(__file__).parent))
 
-from glossary import GLOSSARY_FILE, Term, read_glossary
+from glossary import GLOSSARY_FILE, read_glossary
 from stages import StageProgram
 
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]{}()#+!|~<>-])")
@@ -70,18 +70,11 @@ def define_env(env) -> None:
             for term in terms
         )
 
-    env.variables["glossary_terms"] = terms
-
-    @env.macro
-    def glossary_abbreviations() -> str:
-        return _abbreviations(terms)
-
-
-def on_post_page_macros(env) -> None:
-    """Explain glossary words where they are used, as tooltips (abbr + content.tooltips)."""
-    if env.page.file.src_uri == "glossary.md":
-        return  # the glossary page defines the words in full; tooltips there only repeat it
-    env.markdown += "\n\n" + _abbreviations(env.variables["glossary_terms"])
+    # Tooltips: abbr's own glossary option explains each word wherever it is used.
+    # (Appending `*[word]: ...` lines to every page instead costs more than the page itself.)
+    env.conf["mdx_configs"].setdefault("abbr", {})["glossary"] = {
+        form: term.definition for term in terms for form in term.forms
+    }
 
 
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
@@ -99,14 +92,6 @@ def _page_for_print(env, docs_dir: Path, page: str, link_from_here) -> str:
         body,
     )
     return _HEADING.sub(lambda heading: f"#{heading[1]} ", body)
-
-
-def _abbreviations(terms: list[Term]) -> str:
-    return "\n".join(
-        f"*[{form}]: {html.escape(term.definition, quote=False)}"
-        for term in terms
-        for form in term.forms
-    )
 
 
 def _shown(env, path: Path) -> str:
