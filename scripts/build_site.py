@@ -20,9 +20,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from checks_site import check_site
-
 import validate
+from checks_site import check_site
 
 # The build folder's name, next to site/; .gitignore lists it.
 BUILD_PREFIX = ".site-build-"

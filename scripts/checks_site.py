@@ -13,17 +13,18 @@ import html
 import os
 import posixpath
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from checks_source import ExternalLink
-
 from problems import Problem
 
 # Built pages are bigger than sources (navigation, search index links), but not this big.
 MAX_HTML_BYTES = 10 * 1024 * 1024
-_ATTRIBUTE = re.compile(r"""\s(href|src|srcset|id)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+# Attribute names in lower case, as MkDocs, Material and Python-Markdown write them.
+_ATTRIBUTE = re.compile(r"""\s(href|src|srcset|id)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _ANCHOR_NAME = re.compile(r"""<a\s[^>]*?\bname\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
 # Text that is not markup: attributes seen inside it are not links.
 _NOT_MARKUP = re.compile(
@@ -50,33 +51,56 @@ class HtmlPage:
     references: list[Reference] = field(default_factory=list)
 
 
-def scan_html(text: str) -> HtmlPage:
-    """Ids and references of one HTML page; never raises, whatever the text."""
-    page = HtmlPage()
+def _scan(text: str) -> tuple[set[str], list[tuple[int, str, str]]]:
+    """Ids, and (position, attribute, url) of every reference, in document order."""
+    ids: set[str] = set()
+    references: list[tuple[int, str, str]] = []
     skipped: list[int] = []  # start, end, start, end, ... of comments and script bodies
-    for match in _NOT_MARKUP.finditer(text):
-        opening_end = text.find(">", match.start()) + 1 if match.group(1) else match.start()
-        skipped += [opening_end, match.end()]
-    line, counted = 1, 0
+    if "<!--" in text or "<script" in text or "<style" in text:
+        for match in _NOT_MARKUP.finditer(text):
+            opening_end = text.find(">", match.start()) + 1 if match.group(1) else match.start()
+            skipped += [opening_end, match.end()]
     for match in _ATTRIBUTE.finditer(text):
         position = match.start()
         if skipped and bisect.bisect(skipped, position) % 2:
             continue
-        attribute = match.group(1).lower()
-        value = html.unescape(match.group(2) if match.group(2) is not None else match.group(3))
+        attribute, double, single = match.groups()
+        value = double if double is not None else single
+        if "&" in value:
+            value = html.unescape(value)
         if attribute == "id":
-            page.ids.add(value)
-            continue
-        line += text.count("\n", counted, position)
-        counted = position
-        if attribute == "srcset":
-            urls = [part.split()[0] for part in value.split(",") if part.split()]
+            ids.add(value)
+        elif attribute == "srcset":
+            for part in value.split(","):
+                if part.split():
+                    references.append((position, attribute, part.split()[0]))
         else:
-            urls = [value.strip()]
-        page.references.extend(Reference(line, attribute, url) for url in urls)
+            references.append((position, attribute, value.strip()))
     if "name=" in text:
-        page.ids.update(html.unescape(m.group(1)) for m in _ANCHOR_NAME.finditer(text))
-    return page
+        ids.update(html.unescape(m.group(1)) for m in _ANCHOR_NAME.finditer(text))
+    return ids, references
+
+
+class _Lines:
+    """Line numbers of increasing positions in a text, counted once."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.line, self.counted = text, 1, 0
+
+    def at(self, position: int) -> int:
+        if position < self.counted:
+            return self.text.count("\n", 0, position) + 1
+        self.line += self.text.count("\n", self.counted, position)
+        self.counted = position
+        return self.line
+
+
+def scan_html(text: str) -> HtmlPage:
+    """Ids and references of one HTML page; never raises, whatever the text."""
+    ids, found = _scan(text)
+    lines = _Lines(text)
+    references = [Reference(lines.at(position), attr, url) for position, attr, url in found]
+    return HtmlPage(ids, references)
 
 
 @dataclass
@@ -85,7 +109,7 @@ class SiteIndex:
 
     files: frozenset[str]
     folders: frozenset[str]
-    pages: dict[str, HtmlPage]
+    pages: dict[str, HtmlPage] = field(default_factory=dict)
     site_url: str = ""  # like 'https://example.org/guide/'; links under it are internal
 
     @property
@@ -95,43 +119,115 @@ class SiteIndex:
         return path if path.endswith("/") else path + "/"
 
 
-def reference_problem(  # noqa: PLR0911 - one early return per way a URL can fail
-    page_path: str, reference: Reference, index: SiteIndex
-) -> str | None:
-    """Why an internal reference does not resolve (None when it does or is external)."""
-    url = reference.url
+def resolve(page_path: str, url: str, index: SiteIndex) -> tuple[str | None, str, str | None]:
+    """Where an internal URL of a page leads: (file, fragment, why it does not resolve).
+
+    The file is None for external and non-web URLs (mailto:, data:, ...), which are
+    not checked here; the reason is None when the file exists.
+    """
     if not url or url.lower().startswith(_SKIPPED_SCHEMES):
-        return None
+        return None, "", None
     site_url = index.site_url.rstrip("/") + "/" if index.site_url else ""
     if site_url and (url + "/").startswith(site_url):
         # The canonical link and other full URLs of this very site: check them here.
         url = index.base_path + url[len(site_url) :]
     elif url.startswith("//") or _SCHEME.match(url):
-        return None
+        return None, "", None
     raw_path, _, fragment = url.partition("#")
     path = unquote(raw_path.partition("?")[0])
-    shown = f"{reference.attribute} '{reference.url}'"
     if path.startswith("/"):
         # Material writes root-absolute URLs on 404.html (it must work at any depth); they
         # start with the path of site_url, so that is where they resolve.
         if not path.startswith(index.base_path) and path + "/" != index.base_path:
-            return f"{shown} is outside this site's path '{index.base_path}' (from site_url)"
+            return None, "", f"is outside this site's path '{index.base_path}' (from site_url)"
         joined = path[len(index.base_path) :]
     else:
         joined = posixpath.join(posixpath.dirname(page_path), path) if path else page_path
     target = posixpath.normpath(joined) if joined else "."
     if target == ".." or target.startswith("../"):
-        return f"{shown} points outside the site"
+        return None, "", "points outside the site"
     if target == "." or path.endswith("/") or target in index.folders:
         target = "index.html" if target == "." else f"{target}/index.html"
     if target not in index.files:
-        return f"{shown} does not resolve: there is no file '{target}'"
-    fragment = unquote(fragment)
-    linked = index.pages.get(target)
+        return None, "", f"does not resolve: there is no file '{target}'"
+    return target, unquote(fragment), None
+
+
+def reference_problem(page_path: str, reference: Reference, index: SiteIndex) -> str | None:
+    """Why an internal reference does not resolve (None when it does or is external)."""
+    target, fragment, reason = resolve(page_path, reference.url, index)
+    shown = f"{reference.attribute} '{reference.url}'"
+    if reason:
+        return f"{shown} {reason}"
+    linked = index.pages.get(target) if target else None
     if fragment and linked is not None and fragment not in linked.ids:
-        where = "this page" if target == page_path else f"'{target}'"
-        return f"{shown}: there is no id '{fragment}' in {where}"
+        return _no_id(shown, fragment, target == page_path, target)
     return None
+
+
+def _no_id(shown: str, fragment: str, same_page: bool, target: str | None) -> str:
+    where = "this page" if same_page else f"'{target}'"
+    return f"{shown}: there is no id '{fragment}' in {where}"
+
+
+@dataclass
+class _PageResult:
+    """One page checked on its own: what needs the other pages (fragments) comes back too."""
+
+    path: str
+    ids: set[str]
+    problems: list[tuple[int, str]]  # (line, message)
+    fragments: list[tuple[int, str, str, str]]  # (line, shown reference, target, fragment)
+    external: list[tuple[int, str]]  # (line, url)
+
+
+_UP = re.compile(r"(?:\.\./)*")
+
+
+def _check_pages(site: Path, paths: list[str], index: SiteIndex) -> list[_PageResult]:
+    """Read, scan and resolve some pages. Runs in a worker process for big sites."""
+    results = []
+    # Many pages share relative URLs ('../../assets/x.css' from every page two folders
+    # deep): resolving each distinct (base folder, rest of URL) once keeps this linear.
+    cache: dict[tuple[str, str], tuple[str | None, str, str | None]] = {}
+    own_url = index.site_url.rstrip("/")
+    for path in paths:
+        text, problem = _read_html(site / path)
+        result = _PageResult(path, set(), [problem] if problem else [], [], [])
+        results.append(result)
+        if text is None:
+            continue
+        result.ids, references = _scan(text)
+        lines = _Lines(text)
+        folders = path.split("/")[:-1]
+        for position, attribute, url in references:
+            if url.startswith("#"):
+                fragment = unquote(url[1:])
+                if fragment and fragment not in result.ids:
+                    message = _no_id(f"{attribute} '{url}'", fragment, True, None)
+                    result.problems.append((lines.at(position), message))
+                continue
+            if url.startswith(("http://", "https://")) and not (
+                own_url and url.startswith(own_url)
+            ):
+                result.external.append((lines.at(position), url))
+                continue
+            up = _UP.match(url).end()
+            rest = url[up:]
+            if up // 3 <= len(folders) and rest[:1].isalnum() and "/." not in rest:
+                base = "/".join(folders[: len(folders) - up // 3])
+                if (base, rest) not in cache:
+                    # Any page in `base` resolves `rest` the same way.
+                    cache[base, rest] = resolve(f"{base}/-" if base else "-", rest, index)
+                target, fragment, reason = cache[base, rest]
+            else:
+                target, fragment, reason = resolve(path, url, index)
+            shown = f"{attribute} '{url}'"
+            if reason:
+                result.problems.append((lines.at(position), f"{shown} {reason}"))
+            elif fragment and target:
+                result.fragments.append((lines.at(position), shown, target, fragment))
+    return results
 
 
 @dataclass
@@ -143,43 +239,48 @@ class SiteReport:
     external_links: list[ExternalLink]
 
 
+# Below this many pages, starting worker processes costs more than it saves.
+PARALLEL_FROM = 400
+
+
 def check_site(site: Path, shown_as: str, site_url: str = "") -> SiteReport:
     """Check every internal link, image, script and fragment of the site built in `site`."""
     files, folders = _walk(site)
+    index = SiteIndex(frozenset(files), frozenset(folders), site_url=site_url)
+    paths = sorted(f for f in files if f.endswith(".html"))
+    workers = min(os.cpu_count() or 1, 4)
+    if len(paths) >= PARALLEL_FROM and workers > 1:
+        chunks = [paths[start::workers] for start in range(workers)]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            parts = pool.map(_check_pages, [site] * workers, chunks, [index] * workers)
+            results = [result for part in parts for result in part]
+    else:
+        results = _check_pages(site, paths, index)
+    ids = {result.path: result.ids for result in results}
     problems: list[Problem] = []
-    pages: dict[str, HtmlPage] = {}
-    for path in sorted(f for f in files if f.endswith(".html")):
-        text, problem = _read_html(site / path, f"{shown_as}/{path}")
-        if problem:
-            problems.append(problem)
-        pages[path] = scan_html(text) if text else HtmlPage()
-    index = SiteIndex(frozenset(files), frozenset(folders), pages, site_url)
     external: list[ExternalLink] = []
-    for path, page in pages.items():
-        shown = f"{shown_as}/{path}"
-        for reference in page.references:
-            message = reference_problem(path, reference, index)
-            if message:
-                problems.append(Problem(shown, reference.line, message))
-            elif reference.url.startswith(("http://", "https://")) and not (
-                site_url and reference.url.startswith(site_url.rstrip("/"))
-            ):
-                external.append(ExternalLink(shown, reference.line, reference.url))
-    return SiteReport(problems, len(pages), external)
+    for result in results:
+        shown = f"{shown_as}/{result.path}"
+        problems += [Problem(shown, line, message) for line, message in result.problems]
+        external += [ExternalLink(shown, line, url) for line, url in result.external]
+        for line, reference, target, fragment in result.fragments:
+            if target in ids and fragment not in ids[target]:
+                message = _no_id(reference, fragment, target == result.path, target)
+                problems.append(Problem(shown, line, message))
+    return SiteReport(problems, len(paths), external)
 
 
-def _read_html(path: Path, shown: str) -> tuple[str | None, Problem | None]:
+def _read_html(path: Path) -> tuple[str | None, tuple[int, str] | None]:
     try:
         if path.stat().st_size > MAX_HTML_BYTES:
-            return None, Problem(shown, 1, f"file is larger than {MAX_HTML_BYTES:,} bytes")
+            return None, (1, f"file is larger than {MAX_HTML_BYTES:,} bytes")
         data = path.read_bytes()
     except OSError as error:
-        return None, Problem(shown, 1, f"cannot read file: {error.strerror}")
+        return None, (1, f"cannot read file: {error.strerror}")
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        return None, Problem(shown, line, "not valid UTF-8")
+        return None, (data[: error.start].count(b"\n") + 1, "not valid UTF-8")
 
 
 def _walk(site: Path) -> tuple[set[str], set[str]]:

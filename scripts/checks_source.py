@@ -13,6 +13,7 @@ import os
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path, PurePosixPath
@@ -35,6 +36,7 @@ MAX_REVIEW_YEARS = 3
 
 # --- Reading one page -------------------------------------------------------------------------
 
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # The same front matter rule as MkDocs (mkdocs/utils/meta.py).
 _FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 _JINJA_REGION = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
@@ -43,19 +45,22 @@ _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(?:[^\n]|\n(?![ \t]*\n))+?(?<!`)\1(?!`)
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 # Blocks whose indented lines are content, not code: list items, admonitions, definitions.
 _CONTAINER = re.compile(r" {0,3}(?:[*+-][ \t]|\d+[.)][ \t]|!!!|\?\?\?|:[ \t])")
-_ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
+_ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})(?![^ \t\n])([^\n]*)", re.MULTILINE)
+_ATX_CLOSING = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
 _SETEXT_UNDERLINE = re.compile(r" {0,3}(=+|-+)[ \t]*")
+_SETEXT_ANYWHERE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$", re.MULTILINE)
 _ATTR_LIST = re.compile(r"[ \t]*\{:?[ \t]*([^}\n]*)\}[ \t]*$")
 _ATTR_ID = re.compile(r"(?:^|\s)#([\w:.-]+)")
 _HTML_ID = re.compile(r"<[a-zA-Z][^>]*?\s(?:id|name)\s*=\s*[\"']([^\"'>]+)[\"']")
 _INLINE_LINK = re.compile(
-    r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]"
+    r"\[((?:[^\[\]]++|\[[^\[\]]*+\])*+)\]"
     r"\([ \t]*(<[^<>\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)"
     r"(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*\)"
 )
 _REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[([^\]\n^][^\]\n]*)\]:[ \t]*(<[^>\n]*>|\S+)", re.M)
 _AUTOLINK = re.compile(r"<((?:https?|ftp)://[^<>\s]+)>")
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
+_MARKUP_CHARACTERS = re.compile(r"[\[*_`<{&]")
 # For the prose check: Markdown syntax reduced to its text, keeping every newline.
 _PLAIN_SUBSTITUTIONS = (
     (re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)"), ""),
@@ -138,7 +143,13 @@ def scan_page(text: str, path: str, shown_as: str) -> Page:
 def _read_front_matter(text: str, shown_as: str) -> tuple[dict[str, tuple[int, object]], list]:
     if not text.strip():
         return {}, []
-    root, problems = parse_yaml(text, shown_as)
+    try:
+        # libyaml when it is installed: front matter is read for every page.
+        root, problems = yaml.compose(text, Loader=_FAST_LOADER), []
+    except yaml.YAMLError:
+        root, problems = parse_yaml(text, shown_as)  # the same messages as for stages.yml
+    except RecursionError:
+        root, problems = None, [Problem(shown_as, 1, "YAML is nested too deeply")]
     # The front matter starts on line 2, after the opening '---'.
     problems = [Problem(p.path, p.line + 1, f"front matter: {p.message}") for p in problems]
     if root is None:
@@ -225,9 +236,10 @@ def _heading_text_and_id(raw: str) -> tuple[str, str | None]:
 def heading_slug(raw: str) -> str:
     """The id MkDocs' toc extension gives a heading written as `raw` (inline Markdown)."""
     text = raw
-    for pattern, replacement in _PLAIN_SUBSTITUTIONS:
-        text = pattern.sub(replacement, text)
-    text = re.sub(r"&[#a-zA-Z0-9]+;", "", text)
+    if _MARKUP_CHARACTERS.search(text):
+        for pattern, replacement in _PLAIN_SUBSTITUTIONS:
+            text = pattern.sub(replacement, text)
+        text = re.sub(r"&[#a-zA-Z0-9]+;", "", text)
     return slugify(text, "-")
 
 
@@ -236,8 +248,11 @@ def _heading_ids(body: str) -> tuple[frozenset[str], list[int]]:
     headings: list[tuple[int, int, str]] = []  # (position, level, raw text)
     if "#" in body:
         for match in _ATX_HEADING.finditer(body):
-            headings.append((match.start(), len(match.group(1)), match.group(2) or ""))
-    if "=" in body or "--" in body:
+            raw = match.group(2).strip()
+            if raw.endswith("#"):
+                raw = _ATX_CLOSING.sub("", raw)
+            headings.append((match.start(), len(match.group(1)), raw))
+    if _SETEXT_ANYWHERE.search(body):
         lines = body.split("\n")
         position = 0
         for number, line in enumerate(lines):
@@ -273,8 +288,9 @@ def _unique(slug: str, ids: set[str]) -> str:
 def _links(body: str) -> Iterable[Link]:
     if "](" in body:
         for match in _INLINE_LINK.finditer(body):
-            target = match.group(3).strip("<>")
-            yield Link(_line_of(body, match.start()), target, image=bool(match.group(1)))
+            target = match.group(2).strip("<>")
+            image = body[match.start() - 1 : match.start()] == "!"
+            yield Link(_line_of(body, match.start()), target, image=image)
     if "]:" in body:
         for match in _REFERENCE_DEFINITION.finditer(body):
             yield Link(_line_of(body, match.start()), match.group(2).strip("<>"))
@@ -433,6 +449,13 @@ _PHRASE_MEANING = (  # (first word(s), direction, immediate); first match wins
     ("the", 1, True),
 )
 _WORD = re.compile("[\\w\u2019'-]+")
+# Just before a position: it belongs to a neighbour ("Next: Stage 5") or is relative ("after").
+_LABEL_BEFORE = re.compile(r"\b(previous|next)(?:\s+(?:stage|step|page))?\s*:[^\n:]{0,40}$", re.I)
+_RELATIVE_BEFORE = re.compile(
+    r"\b(?:after|before|follows?|following|precedes|preceded\s+by|than|from|until|to)\s+"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _NEGATED = re.compile(r"(?:\bnot|\bnever|n't|n\u2019t)\s+$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?;]|\n[ \t]*\n")
 _OBJECT_FILLERS = frozenset({"the", "stage", "step", "phase", "of", "called", "named"})
@@ -476,7 +499,9 @@ def plain_text(prose: str) -> str:
     return prose
 
 
-def stage_page_problems(page: Page, stage: Stage, program: StageProgram) -> list[Problem]:
+def stage_page_problems(
+    page: Page, stage: Stage, program: StageProgram, names: _Names | None = None
+) -> list[Problem]:
     """A stage page: front matter agrees with stages.yml, no H1, prose agrees with the order."""
     problems = [
         Problem(
@@ -487,7 +512,7 @@ def stage_page_problems(page: Page, stage: Stage, program: StageProgram) -> list
         )
         for line in page.h1_lines
     ]
-    problems += order_claim_problems(page.prose, page.shown_as, stage, program)
+    problems += order_claim_problems(page.prose, page.shown_as, stage, program, names)
     return problems
 
 
@@ -517,7 +542,7 @@ def front_matter_stage_problems(page: Page, program: StageProgram) -> list[Probl
 
 
 def order_claim_problems(
-    prose: str, shown_as: str, stage: Stage, program: StageProgram
+    prose: str, shown_as: str, stage: Stage, program: StageProgram, names: _Names | None = None
 ) -> list[Problem]:
     """Statements in a stage page's prose that contradict the order in stages.yml.
 
@@ -527,7 +552,7 @@ def order_claim_problems(
     subject; otherwise the subject is the page's own stage. Agreeing statements pass.
     """
     text = plain_text(prose)
-    names = _Names(program)
+    names = names or _Names(program)
     problems: list[Problem] = []
     for match in _POSITION_CLAIM.finditer(text):
         problem = _position_problem(match, text, stage, program, names)
@@ -554,9 +579,6 @@ def _subject(text: str, start: int, names: _Names, default: Stage) -> Stage:
 def _position_problem(
     match: re.Match[str], text: str, stage: Stage, program: StageProgram, names: _Names
 ) -> str | None:
-    subject = _subject(text, match.start(), names, stage)
-    who = "this is" if subject is stage else f"'{subject.title}' is"
-    where = f"stages.yml puts '{subject.title}' at stage {subject.number} of {len(program)}"
     phrase = " ".join(match.group().split())
     total = match.group("total")
     if total is not None:
@@ -565,14 +587,40 @@ def _position_problem(
             return f"says there are {count} stages ('{phrase}'), but stages.yml has {len(program)}"
     word = (match.group("ordinal") or match.group("number")).casefold()
     if word in ("last", "final"):
-        if subject.number != len(program):
-            return f"says {who} the last stage ('{phrase}'), but {where}"
+        claimed = len(program)
+    else:
+        # '11th' and up are not in the table: take their digits.
+        claimed = int(word) if word.isdigit() else _ORDINALS.get(word) or int(word[:-2])
+    before = text[max(0, match.start() - 60) : match.start()]
+    label = _LABEL_BEFORE.search(before)
+    if label:  # "Next: Stage 5, Immune regulation" is about the next stage
+        return _neighbour_position_problem(
+            label.group(1).casefold(), claimed, phrase, stage, program
+        )
+    if _RELATIVE_BEFORE.search(before):
+        return None  # "after stage 2" says nothing about this page's own place
+    subject = _subject(text, match.start(), names, stage)
+    if claimed == subject.number:
         return None
-    # '11th' and up are not in the table: take their digits.
-    claimed = int(word) if word.isdigit() else _ORDINALS.get(word) or int(word[:-2])
-    if claimed != subject.number:
-        return f"says {who} stage {claimed} ('{phrase}'), but {where}"
-    return None
+    who = "this is" if subject is stage else f"'{subject.title}' is"
+    where = f"stages.yml puts '{subject.title}' at stage {subject.number} of {len(program)}"
+    if word in ("last", "final"):
+        return f"says {who} the last stage ('{phrase}'), but {where}"
+    return f"says {who} stage {claimed} ('{phrase}'), but {where}"
+
+
+def _neighbour_position_problem(
+    label: str, claimed: int, phrase: str, stage: Stage, program: StageProgram
+) -> str | None:
+    neighbour = program.previous(stage) if label == "previous" else program.next(stage)
+    if neighbour is not None and neighbour.number == claimed:
+        return None
+    if neighbour is None:
+        end = "first" if label == "previous" else "last"
+        actual = f"'{stage.title}' is the {end} stage"
+    else:
+        actual = f"it is '{neighbour.title}', stage {neighbour.number}"
+    return f"says the {label} stage is stage {claimed} ('{phrase}'), but in stages.yml {actual}"
 
 
 def _phrase_meaning(match: re.Match[str]) -> tuple[int, bool, int]:
@@ -807,16 +855,23 @@ def check_source(root: Path, today: date, docs_dir: str = "docs") -> SourceRepor
     program = StageProgram(tuple(stages))
     files, folders = _walk(docs)
     published = {f for f in files if not f.startswith(f"{DATA_DIR}/")}
+    paths = sorted(f for f in published if f.endswith(".md"))
+    stage_pages = frozenset(stage.page for stage in program)
+    workers = min(os.cpu_count() or 1, 4)
+    if len(paths) >= PARALLEL_FROM and workers > 1:
+        chunks = [paths[start::workers] for start in range(workers)]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            arguments = ([docs] * workers, chunks, [docs_dir] * workers, [stage_pages] * workers)
+            scanned = [one for part in pool.map(_read_pages, *arguments) for one in part]
+    else:
+        scanned = _read_pages(docs, paths, docs_dir, stage_pages)
     pages: dict[str, Page] = {}
     unreadable: set[str] = set()
-    for path in sorted(f for f in published if f.endswith(".md")):
-        shown = f"{docs_dir}/{path}"
-        text, read_problems = read_source_text(docs / path, shown)
+    for page, read_problems in sorted(scanned, key=lambda item: item[0].path):
+        pages[page.path] = page
         problems += read_problems
-        if text is None:
-            unreadable.add(path)
-            text = ""
-        pages[path] = scan_page(text, path, shown)
+        if read_problems:
+            unreadable.add(page.path)
     index = DocsIndex(
         pages=pages,
         assets=frozenset(published - pages.keys()),
@@ -830,6 +885,7 @@ def check_source(root: Path, today: date, docs_dir: str = "docs") -> SourceRepor
         found, skip_stage_checks = _stage_file_problems(program, pages, stages_shown, docs_dir)
         problems += found
     external: list[ExternalLink] = []
+    names = _Names(program)
     for page in pages.values():
         problems += page.problems
         if page.path in unreadable:
@@ -840,11 +896,30 @@ def check_source(root: Path, today: date, docs_dir: str = "docs") -> SourceRepor
         if compare_stages and page.path not in skip_stage_checks:
             problems += front_matter_stage_problems(page, program)
         if compare_stages and stage is not None:
-            problems += stage_page_problems(page, stage, program)
+            problems += stage_page_problems(page, stage, program, names)
         found, links = link_problems(page, index)
         problems += found
         external += links
     return SourceReport(problems, len(pages) + 1, external)
+
+
+# Below this many pages, starting worker processes costs more than it saves.
+PARALLEL_FROM = 400
+
+
+def _read_pages(
+    docs: Path, paths: list[str], docs_dir: str, stage_pages: frozenset[str]
+) -> list[tuple[Page, list[Problem]]]:
+    """Read and scan some pages (in a worker process for big sites)."""
+    results = []
+    for path in paths:
+        shown = f"{docs_dir}/{path}"
+        text, read_problems = read_source_text(docs / path, shown)
+        page = scan_page(text or "", path, shown)
+        if path not in stage_pages:
+            page.prose = ""  # only stage pages need their prose again: less to send back
+        results.append((page, read_problems))
+    return results
 
 
 def _stage_file_problems(

@@ -24,9 +24,9 @@ from datetime import date
 from pathlib import Path
 
 import yaml
+
 from checks_site import check_site
 from checks_source import ExternalLink, check_source
-
 from problems import Problem, read_source_text
 
 ROOT = Path(__file__).resolve().parent.parent

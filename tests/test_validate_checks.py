@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
 from checks_site import Reference, SiteIndex, reference_problem, scan_html
 from checks_source import order_claim_problems, review_date_problems, scan_page
-
 from stages import Stage, StageProgram
 
 TITLES = [
@@ -51,6 +51,9 @@ def claims(text: str, stage: Stage = TOLERANCE) -> list[str]:
         "```\nPrevious: Immune protection\n```",
         "`Next: Exact diagnosis`",
         "Next: {{ 'Exact diagnosis' }}",
+        "Previous: Stage 3, Immune blockage",
+        "Next: stage five",
+        "It starts after stage 2 is over.",
     ],
 )
 def test_statements_that_agree_with_the_order_pass(text: str) -> None:
@@ -78,6 +81,11 @@ def test_statements_that_agree_with_the_order_pass(text: str) -> None:
         (
             "This is stage 4 of 7.",
             "says there are 7 stages ('stage 4 of 7'), but stages.yml has 6",
+        ),
+        (
+            "Next: Stage 6",
+            "says the next stage is stage 6 ('Stage 6'), but in stages.yml it is "
+            "'Immune regulation', stage 5",
         ),
         (
             "It comes after immune clearance.",
@@ -119,6 +127,10 @@ def test_the_first_and_last_stage_have_no_neighbour_on_one_side() -> None:
     assert claims("Previous: Immune protection", PROGRAM.stages[0]) == [
         "says the previous stage is 'Immune protection', but stages.yml has 'Exact diagnosis' "
         "as the first stage"
+    ]
+    assert claims("Previous: stage 0", PROGRAM.stages[0]) == [
+        "says the previous stage is stage 0 ('stage 0'), but in stages.yml 'Exact diagnosis' is "
+        "the first stage"
     ]
     assert claims("Next: Exact diagnosis", PROGRAM.stages[-1]) == [
         "says the next stage is 'Exact diagnosis', but stages.yml has 'Immune protection' as "

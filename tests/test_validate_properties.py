@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from checks_site import SiteIndex, reference_problem, scan_html
 from checks_source import (
     DocsIndex,
@@ -13,9 +16,6 @@ from checks_source import (
     review_date_problems,
     scan_page,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from problems import Problem
 from stages import StageProgram, read_stages
 
