@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+import checks_site
+import checks_source
 import validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -248,3 +250,21 @@ def test_site_lines_point_at_the_offending_html() -> None:
     lines = page.splitlines()
     assert 'href="../two/"' in lines[9 - 1]
     assert 'src="../../assets/chart.png"' in lines[11 - 1]
+
+
+@pytest.mark.parametrize(
+    ("case", "site"), [("links", False), ("order_footer", False), ("site_broken", True)]
+)
+def test_worker_processes_find_the_same_problems(
+    case: str, site: bool, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Big sites are checked by worker processes; the report must not change."""
+    root = FIXTURES / case
+    args = ["--root", str(root), "--today", TODAY]
+    args += ["--site", str(root / "site")] if site else []
+    _, serial = run(capsys, *args)
+    monkeypatch.setattr(checks_site, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(checks_source, "PARALLEL_FROM", 1)
+    _, parallel = run(capsys, *args)
+    assert parallel == serial
+    assert len(serial) > 2
