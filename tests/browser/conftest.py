@@ -1,0 +1,124 @@
+"""Browser fixtures: one Chromium per session, the built site served on 127.0.0.1, a fresh
+context per test.
+
+Chromium comes from the system (`/usr/bin/chromium`, or the `CHROMIUM` environment
+variable): Playwright's own browser download is not used. Without Chromium the browser
+tests are skipped with the reason, unless `REQUIRE_BROWSER=1` (CI), where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+
+from browser.site_server import SiteServer, serve_site
+from conftest import REPO_ROOT
+from stages import STAGES_FILE, StageProgram, load_stages
+
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking flags Chromium calls Google's servers, which tests
+# must never do (and which are refused here anyway).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+# Sub-path the site is also served under: its links must all be relative.
+SUB_PATH = "/guide/"
+
+
+def chromium_path() -> Path:
+    """Where Chromium is, or skip (fail when REQUIRE_BROWSER=1) with what to install."""
+    path = Path(os.environ.get("CHROMIUM", DEFAULT_CHROMIUM))
+    if not path.is_file():
+        reason = (
+            f"Chromium not found at {path}: install it with `sudo apt-get install chromium` "
+            "(Debian/Ubuntu) to run the browser tests"
+        )
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return path
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in this folder drives Chromium: mark it, so `-m "not browser"` skips them."""
+    folder = Path(__file__).parent
+    for item in items:
+        if folder in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def playwright_driver() -> Iterator[Playwright]:
+    chromium_path()  # skip (or fail) before starting Playwright's driver
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver: Playwright) -> Iterator[Browser]:
+    """One Chromium for the whole session."""
+    chromium = playwright_driver.chromium.launch(
+        executable_path=str(chromium_path()), args=CHROMIUM_ARGS
+    )
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture(scope="session")
+def site(built_site: Path) -> Iterator[SiteServer]:
+    """The real build, served at the root of 127.0.0.1:<free port>."""
+    with serve_site(built_site, mount="/") as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def site_in_sub_path(built_site: Path) -> Iterator[SiteServer]:
+    """The same build, served only under /guide/ (nothing answers at the root)."""
+    with serve_site(built_site, mount=SUB_PATH) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def program() -> StageProgram:
+    """The stages in the order of docs/_data/stages.yml."""
+    return load_stages(REPO_ROOT / "docs" / STAGES_FILE)
+
+
+ContextOpener = Callable[..., BrowserContext]
+
+
+@pytest.fixture
+def open_context(browser: Browser) -> Iterator[ContextOpener]:
+    """Open fresh contexts (no cookies, storage or cache) with Playwright's options;
+    all are closed after the test. Defaults: 1280 x 800, light palette."""
+    opened: list[BrowserContext] = []
+
+    def open_(**options: object) -> BrowserContext:
+        options = {"viewport": {"width": 1280, "height": 800}, "color_scheme": "light", **options}
+        opened.append(browser.new_context(**options))
+        return opened[-1]
+
+    yield open_
+    for context in opened:
+        context.close()
+
+
+@pytest.fixture
+def context(open_context: ContextOpener) -> BrowserContext:
+    """A fresh context for the test: 1280 x 800, light palette."""
+    return open_context()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
