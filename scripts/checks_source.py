@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 import jinja2
+import jinja2.meta
 import yaml
 from markdown.extensions.toc import slugify
 
@@ -112,8 +113,13 @@ def _line_of(text: str, position: int) -> int:
     return text.count("\n", 0, position) + 1
 
 
-def scan_page(text: str, path: str, shown_as: str) -> Page:
-    """Read one page's text: front matter, prose, heading ids, links. Never raises."""
+def scan_page(
+    text: str, path: str, shown_as: str, jinja_names: frozenset[str] | None = None
+) -> Page:
+    """Read one page's text: front matter, prose, heading ids, links. Never raises.
+
+    `jinja_names` are the names macros give pages; others are reported (None: not checked).
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     page = Page(path=path, shown_as=shown_as)
     body = text
@@ -124,7 +130,7 @@ def scan_page(text: str, path: str, shown_as: str) -> Page:
         body = _blank(match) + text[match.end() :]
     line_value = page.meta.get("render_macros", (0, True))[1]
     if line_value is not False:
-        page.problems += _jinja_problems(body, shown_as)
+        page.problems += _jinja_problems(body, shown_as, jinja_names)
         if "{" in body:
             blanked = _JINJA_REGION.sub(_blank, body)
             page.has_macros = blanked != body
@@ -169,12 +175,15 @@ def _read_front_matter(text: str, shown_as: str) -> tuple[dict[str, tuple[int, o
     return meta, problems
 
 
-def _jinja_problems(body: str, shown_as: str) -> list[Problem]:
-    """mkdocs-macros renders every page with Jinja first; a syntax error fails the build."""
+def _jinja_problems(
+    body: str, shown_as: str, jinja_names: frozenset[str] | None = None
+) -> list[Problem]:
+    """mkdocs-macros renders every page with Jinja first; a syntax error or an unknown
+    name (macros runs with on_undefined: strict) fails the build."""
     if "{" not in body or not any(mark in body for mark in ("{{", "{%", "{#")):
         return []
     try:
-        jinja2.Environment().parse(body)
+        tree = jinja2.Environment().parse(body)
     except jinja2.TemplateSyntaxError as error:
         message = f"Jinja syntax error: {error.message}"
         if "comment" in (error.message or ""):
@@ -182,7 +191,22 @@ def _jinja_problems(body: str, shown_as: str) -> list[Problem]:
         return [Problem(shown_as, error.lineno or 1, message)]
     except RecursionError:
         return [Problem(shown_as, 1, "Jinja syntax error: nested too deeply")]
-    return []
+    if jinja_names is None:
+        return []
+    unknown = jinja2.meta.find_undeclared_variables(tree) - jinja_names
+    return [
+        Problem(shown_as, _jinja_name_line(body, name), f"unknown name '{name}' in {{{{ ... }}}}")
+        for name in sorted(unknown)
+    ]
+
+
+def _jinja_name_line(body: str, name: str) -> int:
+    """The line of the first Jinja region that uses `name`."""
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    for region in _JINJA_REGION.finditer(body):
+        if word.search(region.group()):
+            return _line_of(body, region.start())
+    return 1
 
 
 def _blank_code_blocks(body: str) -> str:
@@ -843,8 +867,11 @@ class SourceReport:
     external_links: list[ExternalLink]
 
 
-def check_source(root: Path, today: date, docs_dir: str = "docs") -> SourceReport:
-    """Check the docs folder under `root`: stage order, pages, links, anchors, review dates."""
+def check_source(
+    root: Path, today: date, docs_dir: str = "docs", jinja_names: frozenset[str] | None = None
+) -> SourceReport:
+    """Check the docs folder under `root`: stage order, pages, links, anchors, review dates,
+    and (given `jinja_names`) names in Jinja expressions that macros does not define."""
     docs = root / docs_dir
     if not docs.is_dir():
         return SourceReport([Problem(docs_dir, 1, "docs folder does not exist")], 0, [])
@@ -861,10 +888,16 @@ def check_source(root: Path, today: date, docs_dir: str = "docs") -> SourceRepor
     if len(paths) >= PARALLEL_FROM and workers > 1:
         chunks = [paths[start::workers] for start in range(workers)]
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            arguments = ([docs] * workers, chunks, [docs_dir] * workers, [stage_pages] * workers)
+            arguments = (
+                [docs] * workers,
+                chunks,
+                [docs_dir] * workers,
+                [stage_pages] * workers,
+                [jinja_names] * workers,
+            )
             scanned = [one for part in pool.map(_read_pages, *arguments) for one in part]
     else:
-        scanned = _read_pages(docs, paths, docs_dir, stage_pages)
+        scanned = _read_pages(docs, paths, docs_dir, stage_pages, jinja_names)
     pages: dict[str, Page] = {}
     unreadable: set[str] = set()
     for page, read_problems in sorted(scanned, key=lambda item: item[0].path):
@@ -908,14 +941,18 @@ PARALLEL_FROM = 400
 
 
 def _read_pages(
-    docs: Path, paths: list[str], docs_dir: str, stage_pages: frozenset[str]
+    docs: Path,
+    paths: list[str],
+    docs_dir: str,
+    stage_pages: frozenset[str],
+    jinja_names: frozenset[str] | None,
 ) -> list[tuple[Page, list[Problem]]]:
     """Read and scan some pages (in a worker process for big sites)."""
     results = []
     for path in paths:
         shown = f"{docs_dir}/{path}"
         text, read_problems = read_source_text(docs / path, shown)
-        page = scan_page(text or "", path, shown)
+        page = scan_page(text or "", path, shown, jinja_names)
         if path not in stage_pages:
             page.prose = ""  # only stage pages need their prose again: less to send back
         results.append((page, read_problems))

@@ -12,6 +12,7 @@ Exit status: 0 when clean (warnings alone still pass), 1 when problems were foun
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import time
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import jinja2
 import yaml
 
 from checks_site import check_site
@@ -42,6 +44,7 @@ class Settings:
 
     docs_dir: str = "docs"
     site_url: str = DEFAULT_SITE_URL
+    jinja_names: frozenset[str] | None = None  # None: mkdocs-macros is not in use
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -79,7 +82,50 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
         return Settings(), [Problem("mkdocs.yml", 1, "expected 'key: value' settings")]
     docs_dir = data.get("docs_dir") or "docs"
     site_url = data.get("site_url") or ""
-    return Settings(str(docs_dir), str(site_url)), []
+    return Settings(str(docs_dir), str(site_url), macros_page_names(root, data)), []
+
+
+# What mkdocs-macros itself gives every page (variables, macros and filters).
+_MACROS_PLUGIN_NAMES = """
+config page navigation files environment plugin git extra macros filters filters_builtin
+context macros_info now fix_url pretty relative_url
+"""
+MACROS_PLUGIN_NAMES = frozenset(_MACROS_PLUGIN_NAMES.split())
+
+
+def macros_page_names(root: Path, config: dict) -> frozenset[str] | None:
+    """Every name a page may use in {{ ... }}: the plugin's own, Jinja's, `extra` from
+    mkdocs.yml, and what the project's macros module defines. None without mkdocs-macros."""
+    plugins = config.get("plugins") or []
+    entries = [p if isinstance(p, dict) else {p: {}} for p in plugins if isinstance(p, dict | str)]
+    macros = next((entry["macros"] for entry in entries if "macros" in entry), None)
+    if macros is None:
+        return None
+    module = root / f"{(macros or {}).get('module_name', 'main')}.py"
+    extra = config.get("extra") if isinstance(config.get("extra"), dict) else {}
+    names = set(MACROS_PLUGIN_NAMES) | set(jinja2.Environment().globals) | set(extra)
+    if module.is_file():
+        names |= _defined_in_module(ast.parse(module.read_text(encoding="utf-8")))
+    return frozenset(names)
+
+
+def _defined_in_module(tree: ast.AST) -> set[str]:
+    """Functions decorated with env.macro / env.filter, and env.variables["name"] entries."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and any(
+            isinstance(d, ast.Attribute) and d.attr in ("macro", "filter")
+            for d in node.decorator_list
+        ):
+            names.add(node.name)
+        elif (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.value, ast.Attribute)
+            and node.value.attr == "variables"
+            and isinstance(node.slice, ast.Constant)
+        ):
+            names.add(str(node.slice.value))
+    return names
 
 
 # --- External links (opt-in) ------------------------------------------------------------------
@@ -251,7 +297,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = check_site(site, shown, settings.site_url)
         rerun = "make build"
     else:
-        result = check_source(root, args.today or date.today(), settings.docs_dir)
+        today = args.today or date.today()
+        result = check_source(root, today, settings.docs_dir, settings.jinja_names)
         rerun = "make validate"
     problems += result.problems
     if args.external:

@@ -8,7 +8,9 @@ import pytest
 
 from checks_site import Reference, SiteIndex, reference_problem, scan_html
 from checks_source import order_claim_problems, review_date_problems, scan_page
+from conftest import REPO_ROOT
 from stages import Stage, StageProgram
+from validate import read_settings
 
 TITLES = [
     ("diagnosis", "Exact diagnosis", ("immune diagnosis",)),
@@ -231,3 +233,22 @@ def test_reference_resolution(url: str, message: str | None) -> None:
         site_url="https://example.org/guide/",
     )
     assert reference_problem("page/index.html", Reference(1, "href", url), index) == message
+
+
+def test_unknown_jinja_name_is_reported_on_its_line() -> None:
+    text = "---\na: 1\n---\n\nFine: {{ stage_overview() }}\n\nBroken: {{ stage_overveiw() }}\n"
+    page = scan_page(text, "index.md", "docs/index.md", frozenset({"stage_overview"}))
+    assert [str(p) for p in page.problems] == [
+        "docs/index.md:7: unknown name 'stage_overveiw' in {{ ... }}"
+    ]
+    assert scan_page(text, "index.md", "docs/index.md").problems == []
+
+
+def test_names_for_pages_come_from_the_plugin_mkdocs_yml_and_the_macros_module() -> None:
+    settings, problems = read_settings(REPO_ROOT)
+    assert problems == []
+    names = settings.jinja_names
+    assert names is not None
+    assert {"stage_overview", "glossary", "all_stages_for_print"} <= names  # macros module
+    assert {"contact_url", "program_name", "config", "page", "range"} <= names
+    assert "nosuch" not in names
