@@ -44,7 +44,8 @@ new-stage: $(INSTALLED)  ## make new-stage ID=follow-up TITLE="Follow-up care" A
 	@test -n "$(ID)" -a -n "$(TITLE)" -a -n "$(AFTER)" || { echo 'usage: make new-stage ID=<id> TITLE="<title>" AFTER=<stage id>' >&2; exit 2; }
 	$(BIN)/python scripts/new_stage.py --id "$(ID)" --title "$(TITLE)" --after "$(AFTER)"
 
-bench: $(INSTALLED)  ## benchmarks: validator speed and page weight
+bench: $(INSTALLED)  ## benchmarks: build and validator at 100-3,000 pages; page weight
+	$(BIN)/python scripts/bench_build.py
 	$(BIN)/python scripts/bench_validate.py
 	$(BIN)/python scripts/bench_pages.py
 
