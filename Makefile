@@ -42,7 +42,7 @@ lint: $(INSTALLED)
 
 new-stage: $(INSTALLED)  ## make new-stage ID=follow-up TITLE="Follow-up care" AFTER=protection
 	@test -n "$(ID)" -a -n "$(TITLE)" -a -n "$(AFTER)" || { echo 'usage: make new-stage ID=<id> TITLE="<title>" AFTER=<stage id>' >&2; exit 2; }
-	$(BIN)/python scripts/new_stage.py --id "$(ID)" --title "$(TITLE)" --after "$(AFTER)"
+	@$(BIN)/python scripts/new_stage.py --id "$(ID)" --title "$(TITLE)" --after "$(AFTER)"
 
 bench: $(INSTALLED)  ## benchmarks: build and validator at 100-3,000 pages; page weight
 	$(BIN)/python scripts/bench_build.py
