@@ -9,7 +9,14 @@ import pytest
 from playwright.sync_api import Page
 
 from browser.conftest import ContextOpener
-from browser.pages import describe_violations, inject_axe, run_axe, site_pages, wait_for_palette
+from browser.pages import (
+    AXE_SCRIPT,
+    describe_violations,
+    inject_axe,
+    run_axe,
+    site_pages,
+    wait_for_palette,
+)
 from browser.site_server import SiteServer
 
 WIDTHS = (360, 1280)
@@ -21,11 +28,13 @@ def test_axe_finds_no_wcag_violations_on_any_page(
 ) -> None:
     # The dark palette comes from the reader's system setting (prefers-color-scheme), as
     # mkdocs.yml configures it; wait_for_palette makes sure its colours are what axe sees.
-    page = open_context(color_scheme=palette).new_page()
+    context = open_context(color_scheme=palette)
+    context.add_init_script(path=AXE_SCRIPT)  # axe-core in every page from the start
+    page = context.new_page()
     problems: list[str] = []
     for path in site_pages(built_site):
         page.set_viewport_size({"width": WIDTHS[0], "height": 800})
-        page.goto(site.url_of(path))
+        page.goto(site.url_of(path), wait_until="domcontentloaded")
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 800})
             wait_for_palette(page, palette)
