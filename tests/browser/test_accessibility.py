@@ -93,6 +93,9 @@ LINKS = """() => {
           html: link.outerHTML.slice(0, 120),
           // A heading's own permalink: its purpose comes from the heading around it.
           permalink: heading !== null && link.getAttribute("href") === "#" + heading.id,
+          // In running text, a link must not stand out by colour alone (WCAG 1.4.1).
+          inText: link.matches(".md-typeset :is(p, li, dd, td) a:not(.headerlink)"),
+          underlined: getComputedStyle(link).textDecorationLine.includes("underline"),
         };
       });
   } finally {
@@ -102,9 +105,14 @@ LINKS = """() => {
 
 
 def link_problems(links: list[dict]) -> list[str]:
-    """Links without a name, and links that read the same but go to different places."""
+    """Links without a name or underline, and same-text links that go to different places."""
     problems = [
         f"link without an accessible name: {link['html']}" for link in links if not link["name"]
+    ]
+    problems += [
+        f"link in text told apart by colour alone (not underlined): {link['html']}"
+        for link in links
+        if link["inText"] and not link["underlined"]
     ]
     targets: dict[str, set[str]] = {}
     for link in links:

@@ -64,21 +64,24 @@ def tab_through(page: Page, key: str) -> list[dict]:
     return stops
 
 
-def focus_problems(page: Page, site: SiteServer, stages: list[Stage], width: int) -> list[str]:
-    """Tab, then Shift+Tab, through each stage page; every stop where focus cannot be seen."""
-    problems = []
+def focus_problems(
+    page: Page, site: SiteServer, stages: list[Stage], width: int
+) -> dict[str, list[str]]:
+    """Tab, then Shift+Tab, through each stage page; the stops where focus cannot be seen,
+    as {"under header": [...], "off screen": [...]}."""
+    problems: dict[str, list[str]] = {"under header": [], "off screen": []}
     for stage in stages:
         page.goto(site.url_of(stage_path(stage)))
         for key in ("Tab", "Shift+Tab"):
             for stop in tab_through(page, key):
                 where = f"/{stage_path(stage)} at {width}px ({key}): {stop['label']!r}"
                 if stop["underHeader"]:
-                    problems.append(
+                    problems["under header"].append(
                         f"{where} top {stop['top']}px is under the header "
                         f"(bottom {stop['headerBottom']}px)"
                     )
                 if stop["offScreen"]:
-                    problems.append(f"{where} is focused but off screen")
+                    problems["off screen"].append(f"{where} is focused but off screen")
     return problems
 
 
@@ -87,18 +90,19 @@ def test_focus_is_never_hidden_under_the_header_or_off_screen(
 ) -> None:
     page = open_context(viewport={"width": 1280, "height": 700}).new_page()
     problems = focus_problems(page, site, list(program), width=1280)
-    assert not problems, "\n".join(problems)
+    found = problems["under header"] + problems["off screen"]
+    assert not found, "\n".join(found)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Material's mobile drawer: with navigation.sections the open 'Stages' pane covers "
-    "the site title and 'Home' of the top level, which still take focus (needs a template "
-    "or theme change; see the browser-test report)",
-)
-def test_focus_is_never_hidden_on_a_narrow_screen(
+def test_focus_is_never_off_screen_on_a_narrow_screen(
     open_context: ContextOpener, site: SiteServer, program: StageProgram
 ) -> None:
     page = open_context(viewport={"width": 360, "height": 700}).new_page()
     problems = focus_problems(page, site, list(program)[:1], width=360)
-    assert not problems, "\n".join(problems)
+    assert not problems["off screen"], "\n".join(problems["off screen"])
+    # Known defect in Material's mobile drawer (navigation.sections): the open "Stages" pane
+    # covers the drawer's own title link, which still takes focus. Needs a template change;
+    # a hand-made strict xfail, so that the fix is noticed.
+    if problems["under header"]:
+        pytest.xfail("known: the drawer title link is focusable under the open 'Stages' pane")
+    pytest.fail("the drawer title link is no longer hidden: remove the xfail above")

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, Response
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from browser.pages import site_pages
 from browser.site_server import SiteServer
@@ -48,7 +49,10 @@ def visit_every_page(
         page.goto(server.url_of(path), wait_until=until)
     # Use search too, so its worker and index are surely loaded.
     page.locator("input.md-search__input").fill("kidney")
-    page.locator("a.md-search-result__link").first.wait_for()
+    try:
+        page.locator("a.md-search-result__link").first.wait_for(timeout=5000)
+    except PlaywrightTimeoutError:
+        failures.append(f"search shows no results on {page.url}")
     return requests, failures
 
 
