@@ -106,6 +106,8 @@ def open_context(browser: Browser) -> Iterator[ContextOpener]:
     def open_(**options: object) -> BrowserContext:
         options = {"viewport": {"width": 1280, "height": 800}, "color_scheme": "light", **options}
         opened.append(browser.new_context(**options))
+        # Everything here is local and quick: a missing element should fail in seconds.
+        opened[-1].set_default_timeout(5000)
         return opened[-1]
 
     yield open_
