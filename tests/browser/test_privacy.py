@@ -48,7 +48,8 @@ def visit_every_page(
     for path in paths:
         page.goto(server.url_of(path), wait_until=until)
     # Use search too, so its worker and index are surely loaded.
-    page.locator("input.md-search__input").fill("kidney")
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("kidney")  # typed, as Material's search listens to key presses
     try:
         page.locator("a.md-search-result__link").first.wait_for(timeout=5000)
     except PlaywrightTimeoutError:
