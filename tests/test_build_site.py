@@ -68,8 +68,8 @@ def test_a_source_problem_stops_before_building(
 @pytest.mark.parametrize(
     ("page", "addition", "expected"),
     [
-        # An undefined macro variable passes the source check but fails the build.
-        ("about.md", "\nContact {{ no_such_variable }}.\n", "no_such_variable"),
+        # A macro called with the wrong arguments passes the source check but fails the build.
+        ("about.md", "\n{{ stage_overview('extra') }}\n", "stage_overview"),
         # A page left out of the nav is only a MkDocs warning: --strict makes it fatal.
         ("extra.md", "", "extra.md"),
     ],

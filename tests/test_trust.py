@@ -119,3 +119,9 @@ def test_text_from_yaml_and_front_matter_is_shown_not_run(site_copy: Path) -> No
     about_tree = parse(site / "about" / "index.html")
     link = about_tree.xpath("//article//a[@href='https://example.org/']")[0]
     assert link.get("rel") == "noopener noreferrer"
+
+
+def test_search_dialog_has_a_name(built_site: Path) -> None:
+    for page in built_site.rglob("*.html"):
+        dialogs = parse(page).xpath("//*[@role='dialog']")
+        assert dialogs and all(dialog.get("aria-label") for dialog in dialogs), page

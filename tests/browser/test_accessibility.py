@@ -126,11 +126,6 @@ def link_problems(links: list[dict]) -> list[str]:
     return problems
 
 
-# Pages with a known link defect that only a template or content change can fix; each has
-# its own strict xfail below, so the entry must go once the page is fixed.
-PAGES_WITH_KNOWN_LINK_DEFECTS = ("print/",)
-
-
 def page_link_problems(page: Page, site: SiteServer, paths: list[str]) -> list[str]:
     problems = []
     for path in paths:
@@ -143,16 +138,5 @@ def page_link_problems(page: Page, site: SiteServer, paths: list[str]) -> list[s
 def test_every_link_has_a_name_and_same_text_means_same_place(
     page: Page, site: SiteServer, built_site: Path
 ) -> None:
-    paths = [path for path in site_pages(built_site) if path not in PAGES_WITH_KNOWN_LINK_DEFECTS]
-    problems = page_link_problems(page, site, paths)
-    assert not problems, "\n".join(problems)
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="print page: its table of contents repeats 'What happens in this stage', 'Why it "
-    "matters', ... once per stage, each to a different section (WCAG 2.4.4/2.4.6)",
-)
-def test_print_page_links_are_distinct(page: Page, site: SiteServer) -> None:
-    problems = page_link_problems(page, site, ["print/"])
+    problems = page_link_problems(page, site, site_pages(built_site))
     assert not problems, "\n".join(problems)
