@@ -32,6 +32,8 @@ from pathlib import Path, PurePosixPath
 
 from playwright.sync_api import Browser, Request, sync_playwright
 
+from chromium import LAUNCH_ARGS, chromium_path
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
 
@@ -39,17 +41,6 @@ from stages import STAGES_FILE, load_stages  # noqa: E402 (needs the path above)
 
 BUDGET_KB = 100
 BUDGET_REQUESTS = 10
-# Without the background-networking flags Chromium calls Google's servers, whose
-# traffic would be counted (and is refused on the build machines anyway).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
 
 
@@ -152,9 +143,8 @@ def build(site_dir: Path) -> None:
 
 
 def measure(site: Path) -> list[PageWeight]:
-    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     with serve(site) as url, sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        browser = driver.chromium.launch(executable_path=str(chromium_path()), args=LAUNCH_ARGS)
         try:
             return [weigh(browser, url, page_path) for page_path in site_pages(site)]
         finally:

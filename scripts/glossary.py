@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from problems import NodeReader, Problem, parse_yaml, read_source_text
+from problems import NodeReader, Problem, read_yaml_file
 
 # Relative to the docs folder.
 GLOSSARY_FILE = "_data/glossary.yml"
@@ -31,10 +31,7 @@ class Term:
 def read_glossary(path: Path, shown_as: str | None = None) -> tuple[list[Term], list[Problem]]:
     """Read the glossary file; return the valid terms and every problem found. Never raises."""
     shown_as = shown_as or str(path)
-    text, problems = read_source_text(path, shown_as)
-    if text is None:
-        return [], problems
-    root, problems = parse_yaml(text, shown_as)
+    root, problems = read_yaml_file(path, shown_as)
     if root is None:
         return [], problems
     reader = _GlossaryReader(shown_as)

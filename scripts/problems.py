@@ -73,6 +73,14 @@ def parse_yaml(text: str, shown_as: str) -> tuple[yaml.Node | None, list[Problem
     return documents[0], []
 
 
+def read_yaml_file(path: Path, shown_as: str) -> tuple[yaml.Node | None, list[Problem]]:
+    """Read and parse a YAML data file, or report why it cannot be."""
+    text, problems = read_source_text(path, shown_as)
+    if text is None:
+        return None, problems
+    return parse_yaml(text, shown_as)
+
+
 class NodeReader:
     """Base for readers of YAML data files: typed access to nodes, collecting problems by line."""
 

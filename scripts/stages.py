@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from problems import NodeReader, Problem, parse_yaml, read_source_text
+from problems import NodeReader, Problem, read_yaml_file
 
 # Relative to the docs folder; also the nav placeholder in mkdocs.yml.
 STAGES_FILE = "_data/stages.yml"
@@ -93,10 +93,7 @@ def read_stages(path: Path, shown_as: str | None = None) -> tuple[list[Stage], l
     unknown keys all come back as problems located by line.
     """
     shown_as = shown_as or str(path)
-    text, problems = read_source_text(path, shown_as)
-    if text is None:
-        return [], problems
-    root, problems = parse_yaml(text, shown_as)
+    root, problems = read_yaml_file(path, shown_as)
     if root is None:
         return [], problems
     return _StageReader(shown_as).read(root)

@@ -16,28 +16,17 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 from browser.site_server import SiteServer, serve_site
+from chromium import LAUNCH_ARGS, chromium_path
 from conftest import REPO_ROOT
 from stages import STAGES_FILE, StageProgram, load_stages
 
-DEFAULT_CHROMIUM = "/usr/bin/chromium"
-# Without the background-networking flags Chromium calls Google's servers, which tests
-# must never do (and which are refused here anyway).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 # Sub-path the site is also served under: its links must all be relative.
 SUB_PATH = "/guide/"
 
 
-def chromium_path() -> Path:
+def installed_chromium() -> Path:
     """Where Chromium is, or skip (fail when REQUIRE_BROWSER=1) with what to install."""
-    path = Path(os.environ.get("CHROMIUM", DEFAULT_CHROMIUM))
+    path = chromium_path()
     if not path.is_file():
         reason = (
             f"Chromium not found at {path}: install it with `sudo apt-get install chromium` "
@@ -59,7 +48,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def playwright_driver() -> Iterator[Playwright]:
-    chromium_path()  # skip (or fail) before starting Playwright's driver
+    installed_chromium()  # skip (or fail) before starting Playwright's driver
     with sync_playwright() as driver:
         yield driver
 
@@ -68,7 +57,7 @@ def playwright_driver() -> Iterator[Playwright]:
 def browser(playwright_driver: Playwright) -> Iterator[Browser]:
     """One Chromium for the whole session."""
     chromium = playwright_driver.chromium.launch(
-        executable_path=str(chromium_path()), args=CHROMIUM_ARGS
+        executable_path=str(installed_chromium()), args=LAUNCH_ARGS
     )
     yield chromium
     chromium.close()
