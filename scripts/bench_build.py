@@ -47,13 +47,19 @@ import resource, runpy, sys, time
 sys.argv = sys.argv[1:]
 start = time.perf_counter()
 try:
-    runpy.run_module(sys.argv[0], run_name="__main__", alter_sys=True)
+    if sys.argv[0].endswith(".py"):  # a script, run as `python script.py` would
+        sys.path.insert(0, sys.argv[0].rpartition("/")[0])
+        runpy.run_path(sys.argv[0], run_name="__main__")
+    else:
+        runpy.run_module(sys.argv[0], run_name="__main__", alter_sys=True)
 except SystemExit as exit:
     code = exit.code or 0
 else:
     code = 0
 elapsed = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# The largest of this process and any worker processes it started.
+usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+peak = max(one.ru_maxrss for one in usage) / 1024
 print(f"@@measure {elapsed:.4f} {peak:.1f} {code}", file=sys.stderr)
 """
 
@@ -144,7 +150,7 @@ def measure(command: list[str], cwd: Path) -> tuple[float, float]:
         check=False,
     )
     marker = [line for line in result.stderr.splitlines() if line.startswith("@@measure")]
-    seconds, peak, code = marker[-1].split()[1:]
+    seconds, peak, code = marker[-1].split()[1:] if marker else ("0", "0", "crashed")
     if code != "0":
         sys.exit(f"failed in {cwd}: {' '.join(command)}\n{result.stdout}\n{result.stderr[-3000:]}")
     return float(seconds), float(peak)
