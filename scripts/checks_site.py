@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from checks_source import ExternalLink
+from checks_source import ExternalLink, worker_start
 from problems import Problem
 
 # Built pages are bigger than sources (navigation, search index links), but not this big.
@@ -251,7 +251,7 @@ def check_site(site: Path, shown_as: str, site_url: str = "") -> SiteReport:
     workers = min(os.cpu_count() or 1, 4)
     if len(paths) >= PARALLEL_FROM and workers > 1:
         chunks = [paths[start::workers] for start in range(workers)]
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=worker_start()) as pool:
             parts = pool.map(_check_pages, [site] * workers, chunks, [index] * workers)
             results = [result for part in parts for result in part]
     else:

@@ -9,9 +9,12 @@ would miss the speed target (3,000 pages in under a second).
 from __future__ import annotations
 
 import difflib
+import multiprocessing
 import os
 import posixpath
 import re
+import sys
+import threading
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -887,7 +890,7 @@ def check_source(
     workers = min(os.cpu_count() or 1, 4)
     if len(paths) >= PARALLEL_FROM and workers > 1:
         chunks = [paths[start::workers] for start in range(workers)]
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=worker_start()) as pool:
             arguments = (
                 [docs] * workers,
                 chunks,
@@ -934,6 +937,16 @@ def check_source(
         problems += found
         external += links
     return SourceReport(problems, len(pages) + 1, external)
+
+
+def worker_start() -> multiprocessing.context.BaseContext:
+    """How to start worker processes: fork (fast) on Linux when this process runs no other
+    thread; otherwise spawn, since forking a threaded process (a test server, say) is unsafe
+    and Python 3.12+ warns about it."""
+    single_threaded = threading.active_count() == 1
+    return multiprocessing.get_context(
+        "fork" if sys.platform == "linux" and single_threaded else "spawn"
+    )
 
 
 # Below this many pages, starting worker processes costs more than it saves.
