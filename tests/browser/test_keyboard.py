@@ -106,3 +106,34 @@ def test_focus_is_never_off_screen_on_a_narrow_screen(
     if problems["under header"]:
         pytest.xfail("known: the drawer title link is focusable under the open 'Stages' pane")
     pytest.fail("the drawer title link is no longer hidden: remove the xfail above")
+
+
+def test_menu_opens_and_closes_from_the_keyboard_on_a_narrow_screen(
+    open_context: ContextOpener, site: SiteServer, program: StageProgram
+) -> None:
+    page = open_context(viewport={"width": 360, "height": 700}).new_page()
+    page.goto(site.url_of(stage_path(program.stages[3])))
+    menu = page.get_by_role("button", name="Menu")
+    for _ in range(5):  # "Skip to content", the logo, then the menu button
+        page.keyboard.press("Tab")
+        if menu.evaluate("button => button === document.activeElement"):
+            break
+    else:
+        pytest.fail("the menu button never gets focus with Tab")
+    assert menu.get_attribute("aria-expanded") == "false"
+
+    page.keyboard.press("Enter")
+    page.locator(".md-sidebar--primary a:focus").wait_for()
+    assert menu.get_attribute("aria-expanded") == "true"
+    focused_is_visible = page.evaluate(
+        """() => {
+          const box = document.activeElement.getBoundingClientRect();
+          const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+          return box.width > 0 && document.activeElement.contains(hit);
+        }"""
+    )
+    assert focused_is_visible, "focus moved into the menu, but to a link the reader cannot see"
+
+    page.keyboard.press("Escape")
+    assert menu.get_attribute("aria-expanded") == "false"
+    assert menu.evaluate("button => button === document.activeElement")
