@@ -1,16 +1,20 @@
 // Material's menu button (narrow screens, or a desktop zoomed in) is a <label> for a hidden
-// checkbox: a mouse or a finger can use it, a keyboard cannot reach it. This makes it a
-// real button: reachable with Tab, named, opened and closed with Enter or Space, closed
-// with Escape (focus returns to the button), and its state announced.
+// checkbox: a mouse or a finger can use it, a keyboard cannot reach it. This puts a real
+// <button> in its place: reachable with Tab, named, announced as open or closed, and
+// closed again with Escape (focus then returns to it).
 (function () {
   const drawer = document.getElementById("__drawer");
-  const button = document.querySelector('.md-header label[for="__drawer"]');
-  if (!drawer || !button) return;
+  const label = document.querySelector('.md-header label[for="__drawer"]');
+  if (!drawer || !label) return;
 
-  button.setAttribute("role", "button");
-  button.setAttribute("tabindex", "0");
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = `${label.className} menu-button`;
+  button.innerHTML = label.innerHTML; // the icon, from Material's own template
   button.setAttribute("aria-label", "Menu");
   button.setAttribute("aria-controls", "__drawer");
+  label.replaceWith(button);
+
   const showState = () => button.setAttribute("aria-expanded", String(drawer.checked));
   showState();
   drawer.addEventListener("change", showState);
@@ -25,8 +29,7 @@
   // The first link a reader can actually see: Material slides section panes over the
   // drawer's top level, so the first link in the markup may be hidden under one.
   const focusFirstVisibleLink = () => {
-    const links = document.querySelectorAll(".md-sidebar--primary a[href]");
-    for (const link of links) {
+    for (const link of document.querySelectorAll(".md-sidebar--primary a[href]")) {
       const box = link.getBoundingClientRect();
       if (!box.width || !box.height) continue;
       const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
@@ -37,14 +40,9 @@
     }
   };
 
-  button.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" || event.key === " ") {
-      event.preventDefault();
-      event.stopPropagation(); // Material's own Enter-on-a-label handler would toggle it back
-      setOpen(!drawer.checked);
-      // Once the drawer has slid in.
-      if (drawer.checked) setTimeout(focusFirstVisibleLink, 300);
-    }
+  button.addEventListener("click", () => {
+    setOpen(!drawer.checked);
+    if (drawer.checked) setTimeout(focusFirstVisibleLink, 300); // once it has slid in
   });
 
   document.addEventListener("keydown", (event) => {
