@@ -25,7 +25,12 @@ class Term:
     def forms(self) -> tuple[str, ...]:
         """Every spelling that gets a tooltip: each form, and each with a capital first letter."""
         forms = (self.term, *self.also)
-        return tuple(dict.fromkeys([*forms, *(form[:1].upper() + form[1:] for form in forms)]))
+        return tuple(dict.fromkeys([*forms, *map(capitalized, forms)]))
+
+
+def capitalized(text: str) -> str:
+    """'immune complex' -> 'Immune complex' (str.capitalize would lower-case the rest)."""
+    return text[:1].upper() + text[1:]
 
 
 def read_glossary(path: Path, shown_as: str | None = None) -> tuple[list[Term], list[Problem]]:

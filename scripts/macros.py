@@ -17,7 +17,7 @@ from mkdocs.exceptions import PluginError
 # mkdocs-macros loads this file by path, without its folder on sys.path.
 sys.path.insert(0, str(Path(__file__).parent))
 
-from glossary import GLOSSARY_FILE, read_glossary
+from glossary import GLOSSARY_FILE, capitalized, read_glossary
 from stages import StageProgram
 
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]{}()#+!|~<>-])")
@@ -65,8 +65,7 @@ def define_env(env) -> None:
     def glossary() -> str:
         """Every glossary term as a heading (so it can be linked to) and its definition."""
         return "\n\n".join(
-            f"## {markdown_text(term.term[:1].upper() + term.term[1:])}\n\n"
-            f"{markdown_text(term.definition)}"
+            f"## {markdown_text(capitalized(term.term))}\n\n{markdown_text(term.definition)}"
             for term in terms
         )
 
