@@ -6,7 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -30,20 +30,38 @@ def copy_site_sources(destination: Path) -> Path:
     return destination
 
 
-def run_mkdocs_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
-    """Run the real strict build of the project in `project`; return the finished process."""
+MKDOCS = (sys.executable, "-m", "mkdocs")
+
+
+def run_mkdocs_build(
+    project: Path,
+    site_dir: Path,
+    *,
+    engine: Sequence[str] = MKDOCS,
+    env: Mapping[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run the real strict build of the project in `project`; return the finished process.
+
+    `engine` is the command that builds (MkDocs, or a drop-in like ProperDocs); `env` adds
+    environment variables."""
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        [*engine, "build", "--strict", "--site-dir", str(site_dir)],
         cwd=project,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
         capture_output=True,
         text=True,
         check=False,
     )
 
 
-def build_or_fail(project: Path, site_dir: Path) -> Path:
-    result = run_mkdocs_build(project, site_dir)
+def build_or_fail(
+    project: Path,
+    site_dir: Path,
+    *,
+    engine: Sequence[str] = MKDOCS,
+    env: Mapping[str, str] | None = None,
+) -> Path:
+    result = run_mkdocs_build(project, site_dir, engine=engine, env=env)
     if result.returncode != 0:
         pytest.fail(f"mkdocs build failed:\n{result.stdout}\n{result.stderr}")
     return site_dir
@@ -59,6 +77,3 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def site_copy(tmp_path: Path) -> Path:
     """A private copy of the site's sources that a test may edit and build."""
     return copy_site_sources(tmp_path / "project")
-
-
-SiteBuilder = Callable[[Path], Path]

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO_ROOT, build_or_fail, run_mkdocs_build
+from conftest import MKDOCS, REPO_ROOT, build_or_fail, run_mkdocs_build
+from html_pages import assert_overview_and_sidebar_follow, assert_stage_pages_follow
 from new_stage import add_stage, main
 from stages import STAGES_FILE, load_stages
-from test_stage_site import assert_overview_and_sidebar_follow, assert_stage_pages_follow
 
 BIN = Path(sys.executable).parent
 # 2000-01-01: far from any real build date, so a clock leaking into the output shows.
@@ -28,28 +28,19 @@ def files_of(site: Path) -> dict[str, bytes]:
     }
 
 
-def build_with(command: list[str], site_dir: Path) -> Path:
-    result = subprocess.run(
-        [*command, "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=REPO_ROOT,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": FIXED_EPOCH},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return site_dir
+def build_with(engine: Sequence[str], site_dir: Path) -> Path:
+    return build_or_fail(REPO_ROOT, site_dir, engine=engine, env={"SOURCE_DATE_EPOCH": FIXED_EPOCH})
 
 
 @pytest.fixture(scope="module")
 def reproducible_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_with([sys.executable, "-m", "mkdocs"], tmp_path_factory.mktemp("first") / "site")
+    return build_with(MKDOCS, tmp_path_factory.mktemp("first") / "site")
 
 
 def test_two_builds_of_the_same_commit_are_byte_identical(
     reproducible_site: Path, tmp_path: Path
 ) -> None:
-    second = build_with([sys.executable, "-m", "mkdocs"], tmp_path / "site")
+    second = build_with(MKDOCS, tmp_path / "site")
     first_files, second_files = files_of(reproducible_site), files_of(second)
     assert first_files.keys() == second_files.keys()
     different = [name for name in first_files if first_files[name] != second_files[name]]

@@ -7,81 +7,21 @@ place a reader sees it agrees.
 
 from __future__ import annotations
 
-import posixpath
 from pathlib import Path
 
 import yaml
 
 from conftest import REPO_ROOT, build_or_fail
-from html_pages import parse, stage_page_view
-from stages import STAGES_FILE, StageProgram, load_stages
+from html_pages import (
+    assert_overview_and_sidebar_follow,
+    assert_stage_pages_follow,
+    page_path,
+    parse,
+    resolve,
+)
+from stages import STAGES_FILE, load_stages
 
 DECIDED_ORDER = ["diagnosis", "clearance", "blockage", "tolerance", "regulation", "protection"]
-
-
-def page_path(site: Path, program: StageProgram, stage_id: str) -> Path:
-    stage = next(stage for stage in program if stage.id == stage_id)
-    return site / Path(stage.page).with_suffix("") / "index.html"
-
-
-def resolve(site: Path, page: Path, href: str) -> Path:
-    """The file a relative link on `page` leads to."""
-    target = posixpath.normpath(posixpath.join(page.parent.relative_to(site).as_posix(), href))
-    path = site / target
-    return path / "index.html" if path.is_dir() else path
-
-
-def assert_stage_pages_follow(site: Path, program: StageProgram) -> None:
-    """Every stage page shows its place, the full list and links to exactly its neighbours."""
-    total = len(program)
-    titles = [stage.title for stage in program]
-    for stage in program:
-        path = page_path(site, program, stage.id)
-        view = stage_page_view(path)
-        before, after = program.previous(stage), program.next(stage)
-        assert view.position == f"Stage {stage.number} of {total}"
-        assert view.title == stage.title
-        assert view.stage_list == titles
-        assert view.current == [stage.title]
-        assert not view.linked_current
-        if before is None:
-            assert view.prev_href is None and view.head_prev is None
-        else:
-            assert resolve(site, path, view.prev_href) == page_path(site, program, before.id)
-            assert view.head_prev == view.prev_href
-            assert view.prev_text == f"Previous: Stage {before.number}, {before.title}"
-        if after is None:
-            assert view.next_href is None and view.head_next is None
-        else:
-            assert resolve(site, path, view.next_href) == page_path(site, program, after.id)
-            assert view.head_next == view.next_href
-            assert view.next_text == f"Next: Stage {after.number}, {after.title}"
-
-
-def sidebar_stage_titles(site: Path) -> list[str]:
-    tree = parse(site / "index.html")
-    links = tree.xpath("//nav[contains(@class, 'md-nav--primary')]//a[contains(@href, 'stages/')]")
-    return [" ".join(link.text_content().split()) for link in links]
-
-
-def overview_entries(site: Path) -> list[tuple[str, str, str]]:
-    """(link text, href, whole item text) of each item in the overview's stage list."""
-    tree = parse(site / "index.html")
-    items = tree.xpath("//article//ol[li/a[starts-with(@href, 'stages/')]]/li")
-    return [
-        (item.xpath("./a")[0].text_content(), item.xpath("./a")[0].get("href"), item.text_content())
-        for item in items
-    ]
-
-
-def assert_overview_and_sidebar_follow(site: Path, program: StageProgram) -> None:
-    assert sidebar_stage_titles(site) == [f"{stage.number}. {stage.title}" for stage in program]
-    entries = overview_entries(site)
-    assert [(text, href) for text, href, _ in entries] == [
-        (stage.title, f"{Path(stage.page).with_suffix('').as_posix()}/") for stage in program
-    ]
-    for (_, _, whole), stage in zip(entries, program, strict=True):
-        assert stage.summary in whole
 
 
 def test_real_site_chains_the_decided_order(built_site: Path) -> None:
