@@ -45,9 +45,9 @@ new-stage: $(INSTALLED)  ## make new-stage ID=follow-up TITLE="Follow-up care" A
 	@$(BIN)/python scripts/new_stage.py --id "$(ID)" --title "$(TITLE)" --after "$(AFTER)"
 
 bench: $(INSTALLED)  ## benchmarks: build and validator at 100-3,000 pages; page weight
-	$(BIN)/python scripts/bench_build.py
-	$(BIN)/python scripts/bench_validate.py
-	$(BIN)/python scripts/bench_pages.py
+	cd scripts && ../$(BIN)/python -m bench.build
+	cd scripts && ../$(BIN)/python -m bench.validate
+	cd scripts && ../$(BIN)/python -m bench.pages
 
 hooks: $(INSTALLED)  ## run ruff, the validator and YAML checks before every commit
 	$(BIN)/pre-commit install

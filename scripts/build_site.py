@@ -21,7 +21,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import validate
-from checks_site import check_site
+from checks.report import render_report
+from checks.settings import read_settings
+from checks.site_html import check_site
 
 # The build folder's name, next to site/; .gitignore lists it.
 BUILD_PREFIX = ".site-build-"
@@ -69,10 +71,10 @@ def _mkdocs_build(root: Path, build: Path) -> bool:
 
 def _site_is_clean(root: Path, build: Path, shown_as: str) -> bool:
     """validate.py --site on the new build, printed as the site/ it is about to become."""
-    settings, problems = validate.read_settings(root)
+    settings, problems = read_settings(root)
     result = check_site(build, shown_as, settings.site_url)
     problems += result.problems
-    print(validate.report(problems, result.files_checked, "text", "make build"))
+    print(render_report(problems, result.files_checked, "text", "make build"))
     return not any(problem.severity == "error" for problem in problems)
 
 

@@ -17,8 +17,8 @@ from mkdocs.exceptions import PluginError
 # mkdocs-macros loads this file by path, without its folder on sys.path.
 sys.path.insert(0, str(Path(__file__).parent))
 
-from glossary import GLOSSARY_FILE, capitalized, read_glossary
-from stages import StageProgram
+from guide.glossary import GLOSSARY_FILE, capitalized, read_glossary
+from guide.stages import StageProgram
 
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]{}()#+!|~<>-])")
 

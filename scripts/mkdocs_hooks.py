@@ -19,9 +19,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from page_security import headers_file, with_content_security_policy, with_safe_external_links
-from site_nav import expand_folder_entries
-from stages import (
+from guide.stages import (
     STAGES_FILE,
     Stage,
     StageFileError,
@@ -29,6 +27,12 @@ from stages import (
     expand_stage_placeholder,
     load_stages,
 )
+from render.page_security import (
+    headers_file,
+    with_content_security_policy,
+    with_safe_external_links,
+)
+from render.site_nav import expand_folder_entries
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
-from stages import ID_PATTERN, STAGES_FILE, read_stages
+from guide.stages import ID_PATTERN, STAGES_FILE, read_stages
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 REVIEW_CYCLE = timedelta(days=365)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import lxml.html
 
-from stages import StageProgram
+from guide.stages import StageProgram
 
 
 @dataclass(frozen=True)

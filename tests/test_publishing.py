@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from conftest import MKDOCS, REPO_ROOT, build_or_fail, run_mkdocs_build
+from guide.stages import STAGES_FILE, load_stages
 from html_pages import assert_overview_and_sidebar_follow, assert_stage_pages_follow
 from new_stage import add_stage, main
-from stages import STAGES_FILE, load_stages
 
 BIN = Path(sys.executable).parent
 # 2000-01-01: far from any real build date, so a clock leaking into the output shows.

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from conftest import build_or_fail
 from html_pages import parse
-from site_nav import expand_folder_entries
+from render.site_nav import expand_folder_entries
 
 PAGES = [
     "index.md",

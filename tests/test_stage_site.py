@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from conftest import REPO_ROOT, build_or_fail
+from guide.stages import STAGES_FILE, load_stages
 from html_pages import (
     assert_overview_and_sidebar_follow,
     assert_stage_pages_follow,
@@ -19,7 +20,6 @@ from html_pages import (
     parse,
     resolve,
 )
-from stages import STAGES_FILE, load_stages
 
 DECIDED_ORDER = ["diagnosis", "clearance", "blockage", "tolerance", "regulation", "protection"]
 

@@ -7,8 +7,8 @@ from textwrap import dedent
 
 import pytest
 
-from glossary import read_glossary
-from stages import (
+from guide.glossary import read_glossary
+from guide.stages import (
     STAGES_FILE,
     StageFileError,
     expand_stage_placeholder,

@@ -11,8 +11,8 @@ from pathlib import Path
 import yaml
 
 from conftest import REPO_ROOT, build_or_fail
+from guide.stages import STAGES_FILE, load_stages
 from html_pages import parse
-from stages import STAGES_FILE, load_stages
 
 PROGRAM = load_stages(REPO_ROOT / "docs" / STAGES_FILE)
 CONTENT_PAGES = {

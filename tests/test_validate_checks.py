@@ -6,10 +6,12 @@ from datetime import date
 
 import pytest
 
-from checks_site import Reference, SiteIndex, reference_problem, scan_html
-from checks_source import order_claim_problems, review_date_problems, scan_page
+from checks.markdown import scan_page
+from checks.order_claims import order_claim_problems
+from checks.reviews import review_date_problems
+from checks.site_html import Reference, SiteIndex, reference_problem, scan_html
 from conftest import REPO_ROOT
-from stages import Stage, StageProgram
+from guide.stages import Stage, StageProgram
 from validate import read_settings
 
 TITLES = [

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 import validate
-from problems import MAX_SOURCE_BYTES
+from checks.external import EXTERNAL_CACHE, external_link_problems
+from checks.links import ExternalLink
+from guide.problems import MAX_SOURCE_BYTES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TODAY = "2026-11-21"
@@ -208,7 +210,7 @@ def test_external_checks_links_and_caches_the_working_ones(
     )
     assert code == 1
     assert ("GET", "/get-only") in requests  # HEAD refused, so GET was tried
-    cache = json.loads((clean_copy / validate.EXTERNAL_CACHE).read_text())
+    cache = json.loads((clean_copy / EXTERNAL_CACHE).read_text())
     assert sorted(cache) == [f"{base}/get-only", f"{base}/ok"]
 
     requests.clear()
@@ -218,8 +220,8 @@ def test_external_checks_links_and_caches_the_working_ones(
 
 
 def test_external_reports_a_server_that_does_not_answer(tmp_path: Path) -> None:
-    link = validate.ExternalLink("docs/index.md", 3, "http://127.0.0.1:9/nothing-listens-here")
-    problems = validate.external_link_problems([link], tmp_path / "cache.json")
+    link = ExternalLink("docs/index.md", 3, "http://127.0.0.1:9/nothing-listens-here")
+    problems = external_link_problems([link], tmp_path / "cache.json")
     assert [(p.path, p.line) for p in problems] == [("docs/index.md", 3)]
     assert problems[0].message.startswith(
         "external link 'http://127.0.0.1:9/nothing-listens-here' is broken (cannot connect: "

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-import checks_site
-import checks_source
 import validate
+from checks import workers
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TODAY = "2026-11-21"
@@ -263,8 +262,7 @@ def test_worker_processes_find_the_same_problems(
     args = ["--root", str(root), "--today", TODAY]
     args += ["--site", str(root / "site")] if site else []
     _, serial = run(capsys, *args)
-    monkeypatch.setattr(checks_site, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(checks_source, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 1)
     _, parallel = run(capsys, *args)
     assert parallel == serial
     assert len(serial) > 2

@@ -8,16 +8,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checks_site import SiteIndex, reference_problem, scan_html
-from checks_source import (
-    DocsIndex,
-    link_problems,
-    order_claim_problems,
-    review_date_problems,
-    scan_page,
-)
-from problems import Problem
-from stages import StageProgram, read_stages
+from checks.links import DocsIndex, link_problems
+from checks.markdown import scan_page
+from checks.order_claims import order_claim_problems
+from checks.reviews import review_date_problems
+from checks.site_html import SiteIndex, reference_problem, scan_html
+from guide.problems import Problem
+from guide.stages import StageProgram, read_stages
 
 SETTINGS = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
+from bench.chromium import LAUNCH_ARGS, chromium_path
 from browser.site_server import SiteServer, serve_site
-from chromium import LAUNCH_ARGS, chromium_path
 from conftest import REPO_ROOT
-from stages import STAGES_FILE, StageProgram, load_stages
+from guide.stages import STAGES_FILE, StageProgram, load_stages
 
 # Sub-path the site is also served under: its links must all be relative.
 SUB_PATH = "/guide/"

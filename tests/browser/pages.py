@@ -7,7 +7,7 @@ from pathlib import Path, PurePosixPath
 import axe_playwright_python
 from playwright.sync_api import Page
 
-from stages import Stage
+from guide.stages import Stage
 
 # axe-core as bundled by axe-playwright-python; injected directly, without the wrapper.
 AXE_SCRIPT = Path(axe_playwright_python.__file__).parent / "axe.min.js"

@@ -9,7 +9,7 @@ from playwright.sync_api import Page
 from browser.conftest import ContextOpener
 from browser.pages import stage_path
 from browser.site_server import SiteServer
-from stages import Stage, StageProgram
+from guide.stages import Stage, StageProgram
 
 # Where the focused element is, and whether the reader can see it. An element counts as
 # hidden under the header when its top is above the header's bottom, unless it is inside

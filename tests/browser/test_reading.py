@@ -12,7 +12,7 @@ from playwright.sync_api import Page
 from browser.conftest import ContextOpener
 from browser.pages import site_pages, stage_path, wait_for_palette
 from browser.site_server import SiteServer
-from stages import StageProgram
+from guide.stages import StageProgram
 
 
 @pytest.mark.parametrize("served_from", ["site", "site_in_sub_path"])

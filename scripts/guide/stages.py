@@ -14,7 +14,8 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from problems import NodeReader, Problem, read_yaml_file
+from guide.problems import Problem
+from guide.yaml_files import NodeReader, read_yaml_file
 
 # Relative to the docs folder; also the nav placeholder in mkdocs.yml.
 STAGES_FILE = "_data/stages.yml"

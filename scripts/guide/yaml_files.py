@@ -1,55 +1,14 @@
-"""What every check reports: a problem at a place in a file, and safe reading of source files."""
+"""Reading the YAML data files: a node tree that keeps line numbers, and typed access to it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-# Source files are small; anything larger is almost certainly a mistake
-# (a pasted binary, a runaway generator) and would only slow every check down.
-MAX_SOURCE_BYTES = 2 * 1024 * 1024
+from guide.problems import Problem, read_source_text
+
 _STR_TAG = "tag:yaml.org,2002:str"
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing an editor must fix, located as `path:line`."""
-
-    path: str
-    line: int
-    message: str
-    severity: str = "error"  # "error" fails the check; "warning" is reported only
-
-    def __str__(self) -> str:
-        prefix = "warning: " if self.severity == "warning" else ""
-        return f"{self.path}:{self.line}: {prefix}{self.message}"
-
-
-def read_source_text(path: Path, shown_as: str) -> tuple[str | None, list[Problem]]:
-    """Read a UTF-8 source file, returning its text or the problems that prevent reading it.
-
-    `shown_as` is the path printed in messages (relative to the repository root).
-    A UTF-8 byte-order mark is accepted and dropped.
-    """
-    try:
-        size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            message = f"file is {size:,} bytes; the limit is {MAX_SOURCE_BYTES:,}"
-            return None, [Problem(shown_as, 1, message)]
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None, [Problem(shown_as, 1, "file does not exist")]
-    except OSError as error:
-        return None, [Problem(shown_as, 1, f"cannot read file: {error.strerror}")]
-    try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        byte = data[error.start]
-        message = f"not valid UTF-8 (byte 0x{byte:02x}); save the file as UTF-8"
-        return None, [Problem(shown_as, line, message)]
 
 
 def parse_yaml(text: str, shown_as: str) -> tuple[yaml.Node | None, list[Problem]]:

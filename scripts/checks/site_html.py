@@ -13,13 +13,14 @@ import html
 import os
 import posixpath
 import re
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from checks_source import ExternalLink, worker_start
-from problems import Problem
+from checks.links import ExternalLink
+from checks.report import Report
+from checks.workers import map_pages
+from guide.problems import Problem
 
 # Built pages are bigger than sources (navigation, search index links), but not this big.
 MAX_HTML_BYTES = 10 * 1024 * 1024
@@ -184,7 +185,7 @@ class _PageResult:
 _UP = re.compile(r"(?:\.\./)*")
 
 
-def _check_pages(site: Path, paths: list[str], index: SiteIndex) -> list[_PageResult]:
+def _check_pages(paths: list[str], site: Path, index: SiteIndex) -> list[_PageResult]:
     """Read, scan and resolve some pages. Runs in a worker process for big sites."""
     results = []
     # Many pages share relative URLs ('../../assets/x.css' from every page two folders
@@ -230,32 +231,12 @@ def _check_pages(site: Path, paths: list[str], index: SiteIndex) -> list[_PageRe
     return results
 
 
-@dataclass
-class SiteReport:
-    """What the site check found."""
-
-    problems: list[Problem]
-    files_checked: int
-    external_links: list[ExternalLink]
-
-
-# Below this many pages, starting worker processes costs more than it saves.
-PARALLEL_FROM = 400
-
-
-def check_site(site: Path, shown_as: str, site_url: str = "") -> SiteReport:
+def check_site(site: Path, shown_as: str, site_url: str = "") -> Report:
     """Check every internal link, image, script and fragment of the site built in `site`."""
     files, folders = _walk(site)
     index = SiteIndex(frozenset(files), frozenset(folders), site_url=site_url)
     paths = sorted(f for f in files if f.endswith(".html"))
-    workers = min(os.cpu_count() or 1, 4)
-    if len(paths) >= PARALLEL_FROM and workers > 1:
-        chunks = [paths[start::workers] for start in range(workers)]
-        with ProcessPoolExecutor(max_workers=workers, mp_context=worker_start()) as pool:
-            parts = pool.map(_check_pages, [site] * workers, chunks, [index] * workers)
-            results = [result for part in parts for result in part]
-    else:
-        results = _check_pages(site, paths, index)
+    results = map_pages(_check_pages, paths, site, index)
     ids = {result.path: result.ids for result in results}
     problems: list[Problem] = []
     external: list[ExternalLink] = []
@@ -267,7 +248,7 @@ def check_site(site: Path, shown_as: str, site_url: str = "") -> SiteReport:
             if target in ids and fragment not in ids[target]:
                 message = _no_id(reference, fragment, target == result.path, target)
                 problems.append(Problem(shown, line, message))
-    return SiteReport(problems, len(paths), external)
+    return Report(problems, len(paths), external)
 
 
 def _read_html(path: Path) -> tuple[str | None, tuple[int, str] | None]:

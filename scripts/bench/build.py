@@ -29,7 +29,7 @@ import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 SECTION_SIZE = 25
 SECTIONS_PER_TOPIC = 12
 _VOCABULARY = """

@@ -1,6 +1,6 @@
 """Benchmark of validate.py on synthetic sites of 100, 1,000 and 3,000 pages (run by hand).
 
-    python scripts/bench_validate.py [--sizes 100 1000 3000] [--repeat 5]
+    python scripts/bench/validate.py [--sizes 100 1000 3000] [--repeat 5]
 
 For each size it writes, in a temporary folder, a docs/ tree (stage pages and topic
 pages of about 600 words, each with 5 internal links with anchors) and a built site
@@ -23,6 +23,9 @@ import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+
+from checks.site_html import check_site
+from checks.source import check_source
 
 SAMPLE_WORDS = (
     "kidney immune system care team medicine treatment check test body stage plain words "
@@ -125,10 +128,6 @@ def write_site(root: Path, pages: int, seed: int = 1) -> None:
 
 def measure(kind: str, root: Path, repeat: int) -> dict[str, float]:
     """Run one check `repeat` times in this process; the median time and peak memory."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from checks_site import check_site  # noqa: PLC0415 - imported after sys.path is set
-    from checks_source import check_source  # noqa: PLC0415
-
     times = []
     for _ in range(repeat):
         start = time.perf_counter()

@@ -32,12 +32,10 @@ from pathlib import Path, PurePosixPath
 
 from playwright.sync_api import Browser, Request, sync_playwright
 
-from chromium import LAUNCH_ARGS, chromium_path
+from bench.chromium import LAUNCH_ARGS, chromium_path
+from guide.stages import STAGES_FILE, load_stages
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT / "scripts"))
-
-from stages import STAGES_FILE, load_stages  # noqa: E402 (needs the path above)
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 BUDGET_KB = 100
 BUDGET_REQUESTS = 10

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from problems import NodeReader, Problem, read_yaml_file
+from guide.problems import Problem
+from guide.yaml_files import NodeReader, read_yaml_file
 
 # Relative to the docs folder.
 GLOSSARY_FILE = "_data/glossary.yml"

@@ -1,0 +1,1 @@
+"""The checks behind validate.py: Markdown source, links, stage order, reviews, built HTML."""

@@ -1,0 +1,1 @@
+"""What the hook adds to the built site: folder sections in the nav, security headers."""
