@@ -86,7 +86,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         rerun = "make build"
     else:
         today = args.today or date.today()
-        result = check_source(root, today, settings.docs_dir, settings.jinja_names)
+        # A folder without its own mkdocs.yml (a test fixture) is read with this project's.
+        config_file = root / "mkdocs.yml"
+        if not config_file.is_file():
+            config_file = ROOT / "mkdocs.yml"
+        result = check_source(root, today, settings.docs_dir, settings.jinja_names, config_file)
         rerun = "make validate"
     problems += result.problems
     if args.external:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -11,9 +12,17 @@ from pathlib import Path
 
 import pytest
 
+from checks.engine import MarkdownEngine
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # What a build reads; copied so a test can edit its copy without touching the repo.
 SITE_SOURCES = ("mkdocs.yml", "docs", "overrides", "scripts")
+
+
+@functools.cache
+def markdown_engine() -> MarkdownEngine:
+    """The site's own Markdown (mkdocs.yml as MkDocs reads it), for checks of text alone."""
+    return MarkdownEngine.load(REPO_ROOT / "mkdocs.yml", REPO_ROOT / "docs")
 
 
 def copy_site_sources(destination: Path) -> Path:

@@ -10,7 +10,7 @@ from checks.markdown import scan_page
 from checks.order_claims import order_claim_problems
 from checks.reviews import review_date_problems
 from checks.site_html import Reference, SiteIndex, reference_problem, scan_html
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, markdown_engine
 from guide.stages import Stage, StageProgram
 from validate import read_settings
 
@@ -33,7 +33,7 @@ TOLERANCE = PROGRAM.stages[3]
 
 def claims(text: str, stage: Stage = TOLERANCE) -> list[str]:
     """The messages the prose check gives for `text` on `stage`'s page."""
-    page = scan_page(text, stage.page, f"docs/{stage.page}")
+    page = scan_page(text, stage.page, f"docs/{stage.page}", markdown_engine())
     return [p.message for p in order_claim_problems(page.prose, page.shown_as, stage, PROGRAM)]
 
 
@@ -143,7 +143,8 @@ def test_the_first_and_last_stage_have_no_neighbour_on_one_side() -> None:
 
 
 def test_the_line_is_that_of_the_statement() -> None:
-    page = scan_page("---\na: 1\n---\n\nText.\n\nNext: Exact diagnosis\n", TOLERANCE.page, "p")
+    text = "---\na: 1\n---\n\nText.\n\nNext: Exact diagnosis\n"
+    page = scan_page(text, TOLERANCE.page, "p", markdown_engine())
     (problem,) = order_claim_problems(page.prose, "p", TOLERANCE, PROGRAM)
     assert problem.line == 7
 
@@ -153,7 +154,7 @@ def test_heading_ids_follow_mkdocs_toc() -> None:
         "# Café & *bold* title\n\n## Repeat\n\n## Repeat\n\n## Own { #mine .wide }\n\n"
         'Setext heading\n--------------\n\n<a id="raw"></a>=\n'
     )
-    page = scan_page(text, "index.md", "docs/index.md")
+    page = scan_page(text, "index.md", "docs/index.md", markdown_engine())
     assert page.ids == {"cafe-bold-title", "repeat", "repeat_1", "mine", "setext-heading", "raw"}
     assert page.h1_lines == [1]
 
@@ -162,19 +163,22 @@ def test_links_in_code_and_macros_are_not_links() -> None:
     text = (
         "[real](a.md)\n\n```\n[fenced](b.md)\n```\n\n    [indented](c.md)\n\n"
         "`[span](d.md)` {{ '[macro](e.md)' }} <!-- [comment](f.md) -->\n\n"
-        "- item\n\n    [inside a list item](g.md)\n\n[ref]: h.md\n"
+        "- item\n\n    [inside a list item](g.md)\n\n[used][ref] and [unused]: i.md\n\n"
+        "[ref]: h.md\n"
     )
-    page = scan_page(text, "index.md", "docs/index.md")
+    page = scan_page(text, "index.md", "docs/index.md", markdown_engine())
+    # A reference link is reported where its target is written; a definition nobody uses
+    # is no link at all (the build writes no <a> for it).
     assert [(link.line, link.target) for link in page.links] == [
         (1, "a.md"),
         (13, "g.md"),
-        (15, "h.md"),
+        (17, "h.md"),
     ]
 
 
 def test_front_matter_dates_and_review_rules() -> None:
     def review(front_matter: str, today: date = date(2026, 11, 21)) -> list[str]:
-        page = scan_page(f"---\n{front_matter}---\n\nText.\n", "a.md", "a.md")
+        page = scan_page(f"---\n{front_matter}---\n\nText.\n", "a.md", "a.md", markdown_engine())
         return [str(p) for p in review_date_problems(page, today)]
 
     fine = "last_reviewed: 2026-01-01\nnext_review: 2027-06-01\n"
@@ -239,11 +243,12 @@ def test_reference_resolution(url: str, message: str | None) -> None:
 
 def test_unknown_jinja_name_is_reported_on_its_line() -> None:
     text = "---\na: 1\n---\n\nFine: {{ stage_overview() }}\n\nBroken: {{ stage_overveiw() }}\n"
-    page = scan_page(text, "index.md", "docs/index.md", frozenset({"stage_overview"}))
+    names = frozenset({"stage_overview"})
+    page = scan_page(text, "index.md", "docs/index.md", markdown_engine(), names)
     assert [str(p) for p in page.problems] == [
         "docs/index.md:7: unknown name 'stage_overveiw' in {{ ... }}"
     ]
-    assert scan_page(text, "index.md", "docs/index.md").problems == []
+    assert scan_page(text, "index.md", "docs/index.md", markdown_engine()).problems == []
 
 
 def test_names_for_pages_come_from_the_plugin_mkdocs_yml_and_the_macros_module() -> None:

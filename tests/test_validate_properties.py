@@ -13,6 +13,7 @@ from checks.markdown import scan_page
 from checks.order_claims import order_claim_problems
 from checks.reviews import review_date_problems
 from checks.site_html import SiteIndex, reference_problem, scan_html
+from conftest import markdown_engine
 from guide.problems import Problem
 from guide.stages import StageProgram, read_stages
 
@@ -74,7 +75,7 @@ def test_read_stages_never_raises_on_bytes(tmp_path_factory, data: bytes) -> Non
 @given(text=text_of(MARKDOWN_BITS), stage_index=st.integers(0, len(PROGRAM) - 1))
 def test_page_checks_never_raise(text: str, stage_index: int) -> None:
     stage = PROGRAM.stages[stage_index]
-    page = scan_page(text, stage.page, f"docs/{stage.page}")
+    page = scan_page(text, stage.page, f"docs/{stage.page}", markdown_engine())
     only_problems(page.problems)
     only_problems(review_date_problems(page, date(2026, 11, 21)))
     only_problems(order_claim_problems(page.prose, page.shown_as, stage, PROGRAM))

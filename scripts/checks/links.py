@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import unquote
@@ -19,6 +19,7 @@ from guide.stages import STAGES_FILE, StageProgram
 # Left out of the published site by `exclude_docs` in mkdocs.yml.
 DATA_DIR = PurePosixPath(STAGES_FILE).parts[0]
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
+_DOC_FILE_PREFIX = re.compile(r"^Doc file '[^']*' contains ")
 
 
 @dataclass(frozen=True)
@@ -41,22 +42,49 @@ class DocsIndex:
     program: StageProgram
 
 
-def link_problems(page: Page, index: DocsIndex) -> tuple[list[Problem], list[ExternalLink]]:
-    """Every broken relative link and anchor in a page; its http(s) links are returned apart."""
+def link_problems(
+    page: Page, index: DocsIndex, anchor_warnings: Sequence[tuple[str | None, str]] = ()
+) -> tuple[list[Problem], list[ExternalLink]]:
+    """Every broken relative link and anchor in a page; its http(s) links are returned apart.
+
+    The build decides what is broken: a link is reported only when MkDocs warns about it
+    (rendering the page, or checking `anchor_warnings`), or when it points at a file the
+    build leaves out, which the check of the built site would reject. The message is
+    this module's own where it knows the case, with a suggestion; otherwise MkDocs' own.
+    """
+    warned: dict[str, str] = {}
+    unmatched: list[str] = []
+    for target, message in (*page.rendered.warnings, *anchor_warnings):
+        if target is None:
+            unmatched.append(message)
+        else:
+            warned.setdefault(target, message)
     problems: list[Problem] = []
     external: list[ExternalLink] = []
     for link in page.links:
         target = link.target
-        if not target:
-            continue
         if target.startswith("//") or _SCHEME.match(target):
             if target.startswith(("http://", "https://", "//")):
                 external.append(ExternalLink(page.shown_as, link.line, target))
             continue
-        message = _link_message(page, link, index)
-        if message:
-            problems.append(Problem(page.shown_as, link.line, message))
+        if target not in warned and not _is_unpublished(page, link, index):
+            continue
+        message = _link_message(page, link, index) or _engine_message(warned[target])
+        problems.append(Problem(page.shown_as, link.line, message))
+        warned.pop(target, None)
+    problems += [Problem(page.shown_as, 1, _engine_message(m)) for m in unmatched]
     return problems, external
+
+
+def _engine_message(message: str) -> str:
+    """MkDocs' warning, without the file name it starts with (the line already says it)."""
+    return _DOC_FILE_PREFIX.sub("", message)
+
+
+def _is_unpublished(page: Page, link: Link, index: DocsIndex) -> bool:
+    path = unquote(link.target.partition("#")[0].partition("?")[0])
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page.path), path))
+    return bool(path) and resolved in index.unpublished
 
 
 def _link_message(  # noqa: PLR0911 - one early return per kind of broken link reads best

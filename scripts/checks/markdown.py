@@ -1,22 +1,19 @@
-"""Checks of the Markdown source, without a build: pages, links, anchors, stage order, reviews.
-
-`check_source` reads the docs folder and returns every problem; everything it
-calls is a pure function of text, so tests (and hypothesis) can feed it anything.
-Scanning is regex-based on purpose: running the Markdown renderer on every page
-would miss the speed target (3,000 pages in under a second).
+"""One Markdown page as the checks see it: front matter, Jinja, prose, and (from the build's
+own engine, see engine.py) heading ids, links and images with the line each is written on.
 """
 
 from __future__ import annotations
 
+import bisect
+import html
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import jinja2
 import jinja2.meta
 import yaml
-from markdown.extensions.toc import slugify
 
+from checks.engine import MarkdownEngine, Rendered
 from guide.problems import Problem
 from guide.yaml_files import parse_yaml
 
@@ -31,22 +28,6 @@ _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(?:[^\n]|\n(?![ \t]*\n))+?(?<!`)\1(?!`)
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 # Blocks whose indented lines are content, not code: list items, admonitions, definitions.
 _CONTAINER = re.compile(r" {0,3}(?:[*+-][ \t]|\d+[.)][ \t]|!!!|\?\?\?|:[ \t])")
-_ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})(?![^ \t\n])([^\n]*)", re.MULTILINE)
-_ATX_CLOSING = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
-_SETEXT_UNDERLINE = re.compile(r" {0,3}(=+|-+)[ \t]*")
-_SETEXT_ANYWHERE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$", re.MULTILINE)
-_ATTR_LIST = re.compile(r"[ \t]*\{:?[ \t]*([^}\n]*)\}[ \t]*$")
-_ATTR_ID = re.compile(r"(?:^|\s)#([\w:.-]+)")
-_HTML_ID = re.compile(r"<[a-zA-Z][^>]*?\s(?:id|name)\s*=\s*[\"']([^\"'>]+)[\"']")
-_INLINE_LINK = re.compile(
-    r"\[((?:[^\[\]]++|\[[^\[\]]*+\])*+)\]"
-    r"\([ \t]*(<[^<>\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*)"
-    r"(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*\)"
-)
-_REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[([^\]\n^][^\]\n]*)\]:[ \t]*(<[^>\n]*>|\S+)", re.M)
-_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^<>\s]+)>")
-_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
-_MARKUP_CHARACTERS = re.compile(r"[\[*_`<{&]")
 # For the prose check: Markdown syntax reduced to its text, keeping every newline.
 PLAIN_SUBSTITUTIONS = (
     (re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)"), ""),
@@ -58,7 +39,7 @@ PLAIN_SUBSTITUTIONS = (
 
 @dataclass(frozen=True)
 class Link:
-    """A link or image in a page's source, where it is written."""
+    """A link or image the engine found in a page, and the line it is written on."""
 
     line: int
     target: str
@@ -74,12 +55,17 @@ class Page:
     meta: dict[str, tuple[int, object]] = field(default_factory=dict)  # key -> (line, value)
     meta_line: int = 1  # where the front matter starts (or would)
     prose: str = ""  # the text with front matter, code, comments and Jinja blanked out
-    ids: frozenset[str] = frozenset()
     links: list[Link] = field(default_factory=list)
     h1_lines: list[int] = field(default_factory=list)
     has_macros: bool = False  # Jinja may add headings (ids) this check cannot see
     front_matter_valid: bool = True
     problems: list[Problem] = field(default_factory=list)
+    rendered: Rendered = field(default_factory=Rendered)
+
+    @property
+    def ids(self) -> frozenset[str]:
+        """Every id on the page, as the build's Markdown gives them."""
+        return self.rendered.ids
 
 
 class Invalid:
@@ -99,9 +85,14 @@ def line_of(text: str, position: int) -> int:
 
 
 def scan_page(
-    text: str, path: str, shown_as: str, jinja_names: frozenset[str] | None = None
+    text: str,
+    path: str,
+    shown_as: str,
+    engine: MarkdownEngine,
+    jinja_names: frozenset[str] | None = None,
 ) -> Page:
-    """Read one page's text: front matter, prose, heading ids, links. Never raises.
+    """Read one page's text: front matter, Jinja, prose; then ask the engine for its
+    headings, ids and links. Never raises.
 
     `jinja_names` are the names macros give pages; others are reported (None: not checked).
     """
@@ -120,15 +111,56 @@ def scan_page(
             blanked = _JINJA_REGION.sub(_blank, body)
             page.has_macros = blanked != body
             body = blanked
-    if "<!--" in body:
-        body = _HTML_COMMENT.sub(_blank, body)
-    body = _blank_code_blocks(body)
-    if "`" in body:
-        body = _CODE_SPAN.sub(_blank, body)
-    page.prose = body
-    page.ids, page.h1_lines = _heading_ids(body)
-    page.links = list(_links(body))
+    page.rendered = engine.render(path, body)
+    prose = _HTML_COMMENT.sub(_blank, body) if "<!--" in body else body
+    prose = _blank_code_blocks(prose)
+    if "`" in prose:
+        prose = _CODE_SPAN.sub(_blank, prose)
+    page.prose = prose
+    finder = _LineFinder(prose, body)
+    page.links = [
+        Link(finder.line(element.target), element.target, element.image)
+        for element in page.rendered.elements
+    ]
+    page.h1_lines = [finder.heading_line(title) for title in page.rendered.h1_texts]
     return page
+
+
+class _LineFinder:
+    """Where in the file the engine's links and headings are written.
+
+    The engine knows what is a link but not where: each one is looked for, as a whole
+    link target, in the prose (code blanked) first, then in the whole text, after the
+    previous find of the same target, so that repeated links get their own lines.
+    """
+
+    def __init__(self, prose: str, body: str) -> None:
+        self.texts = (prose, body)
+        self.newlines = [[i for i, c in enumerate(text) if c == "\n"] for text in self.texts]
+        self.next_start: dict[tuple[int, str], int] = {}
+
+    def line(self, target: str) -> int:
+        forms = {target, html.escape(target, quote=False), target.replace(" ", "%20")} - {""}
+        for number, text in enumerate(self.texts):
+            for form in sorted(forms):
+                written = re.compile(rf"(?<![^\s(<\[:]){re.escape(form)}(?![^\s)>\]\"'])")
+                start = self.next_start.get((number, form), 0)
+                found = written.search(text, start) or (start and written.search(text))
+                if found:
+                    self.next_start[(number, form)] = found.end()
+                    return bisect.bisect_left(self.newlines[number], found.start()) + 1
+        return 1
+
+    def heading_line(self, title: str) -> int:
+        """The line of an H1: '# title', or the text above a '===' underline."""
+        first_word = (title.split() or [""])[0]
+        for number, line in enumerate(self.texts[0].split("\n"), start=1):
+            stripped = line.lstrip(" ")
+            if stripped.startswith("#") and not stripped.startswith("##") and first_word in line:
+                return number
+            if number > 1 and re.fullmatch(r" {0,3}=+[ \t]*", line):
+                return number - 1
+        return 1
 
 
 def _read_front_matter(text: str, shown_as: str) -> tuple[dict[str, tuple[int, object]], list]:
@@ -156,7 +188,11 @@ def _read_front_matter(text: str, shown_as: str) -> tuple[dict[str, tuple[int, o
             value = loader.construct_object(value_node, deep=True)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
             value = Invalid(str(getattr(value_node, "value", "")))
-        meta.setdefault(key_node.value, (key_node.start_mark.line + 2, value))
+        line = key_node.start_mark.line + 2
+        if key_node.value in meta:
+            message = f"front matter: '{key_node.value}' is given twice; keep one"
+            problems.append(Problem(shown_as, line, message))
+        meta[key_node.value] = (line, value)
     return meta, problems
 
 
@@ -230,79 +266,3 @@ def _blank_code_blocks(body: str) -> str:
                 in_container = False
         previous_blank = False
     return "\n".join(lines)
-
-
-def _heading_text_and_id(raw: str) -> tuple[str, str | None]:
-    attrs = _ATTR_LIST.search(raw)
-    explicit = None
-    if attrs:
-        found = _ATTR_ID.search(attrs.group(1))
-        explicit = found.group(1) if found else None
-        raw = raw[: attrs.start()]
-    return raw, explicit
-
-
-def heading_slug(raw: str) -> str:
-    """The id MkDocs' toc extension gives a heading written as `raw` (inline Markdown)."""
-    text = raw
-    if _MARKUP_CHARACTERS.search(text):
-        for pattern, replacement in PLAIN_SUBSTITUTIONS:
-            text = pattern.sub(replacement, text)
-        text = re.sub(r"&[#a-zA-Z0-9]+;", "", text)
-    return slugify(text, "-")
-
-
-def _heading_ids(body: str) -> tuple[frozenset[str], list[int]]:
-    """Ids of the headings (toc rules: slug, `_1` for repeats, `{ #id }` wins) and H1 lines."""
-    headings: list[tuple[int, int, str]] = []  # (position, level, raw text)
-    if "#" in body:
-        for match in _ATX_HEADING.finditer(body):
-            raw = match.group(2).strip()
-            if raw.endswith("#"):
-                raw = _ATX_CLOSING.sub("", raw)
-            headings.append((match.start(), len(match.group(1)), raw))
-    if _SETEXT_ANYWHERE.search(body):
-        lines = body.split("\n")
-        position = 0
-        for number, line in enumerate(lines):
-            if number and _SETEXT_UNDERLINE.fullmatch(line):
-                above = lines[number - 1]
-                if above.strip() and not re.match(r" {0,3}(?:[#>*+-]|\d+[.)]|```|~~~)", above):
-                    start = position - len(above) - 1
-                    headings.append((start, 1 if "=" in line else 2, above.strip()))
-            position += len(line) + 1
-    headings.sort()
-    ids: set[str] = set()
-    h1_lines = []
-    for position, level, raw in headings:
-        if level == 1:
-            h1_lines.append(line_of(body, position))
-        text, explicit = _heading_text_and_id(raw)
-        ids.add(explicit or _unique(heading_slug(text), ids))
-    if "=" in body:
-        ids.update(match.group(1) for match in _HTML_ID.finditer(body))
-    return frozenset(ids), h1_lines
-
-
-def _unique(slug: str, ids: set[str]) -> str:
-    """Python-Markdown's toc rule for repeated ids: 'x', 'x_1', 'x_2'."""
-    if slug and slug not in ids:
-        return slug
-    count = 1
-    while f"{slug}_{count}" in ids:
-        count += 1
-    return f"{slug}_{count}"
-
-
-def _links(body: str) -> Iterable[Link]:
-    if "](" in body:
-        for match in _INLINE_LINK.finditer(body):
-            target = match.group(2).strip("<>")
-            image = body[match.start() - 1 : match.start()] == "!"
-            yield Link(line_of(body, match.start()), target, image=image)
-    if "]:" in body:
-        for match in _REFERENCE_DEFINITION.finditer(body):
-            yield Link(line_of(body, match.start()), match.group(2).strip("<>"))
-    if "://" in body:
-        for match in _AUTOLINK.finditer(body):
-            yield Link(line_of(body, match.start()), match.group(1))
