@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
+from guide.drafts import PLACEHOLDER_BODY, PLACEHOLDER_OPENING, PLACEHOLDER_SUMMARY
 from guide.stages import ID_PATTERN, STAGES_FILE, read_stages
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -35,11 +36,11 @@ last_reviewed: {today}
 next_review: {next_review}
 ---
 
-Write a short opening paragraph here: what this stage is for, in plain words.
+{opening}
 
 ## What happens in this stage
 
-Describe what happens, using only facts from the source material.
+{body}
 """
 
 
@@ -87,7 +88,14 @@ def add_stage(
     stages_path.write_text("".join(lines), encoding="utf-8")
     page_path.parent.mkdir(parents=True, exist_ok=True)
     page_path.write_text(
-        PAGE.format(id=stage_id, today=today, next_review=today + REVIEW_CYCLE), encoding="utf-8"
+        PAGE.format(
+            id=stage_id,
+            today=today,
+            next_review=today + REVIEW_CYCLE,
+            opening=PLACEHOLDER_OPENING,
+            body=PLACEHOLDER_BODY,
+        ),
+        encoding="utf-8",
     )
     return []
 
@@ -98,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--title", required=True, help="the name readers see")
     parser.add_argument("--after", required=True, help="id of the stage it comes after")
     parser.add_argument(
-        "--summary", default="Summary to be written.", help="one sentence for the overview"
+        "--summary", default=PLACEHOLDER_SUMMARY, help="one sentence for the overview"
     )
     parser.add_argument("--docs", type=Path, default=REPO_ROOT / "docs", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

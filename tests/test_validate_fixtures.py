@@ -23,7 +23,8 @@ CASES: dict[str, tuple[int, list[str]]] = {
         1,
         [
             "docs/_data/stages.yml:9: YAML syntax error: expected <block end>, "
-            "but found '<block mapping start>'",
+            "but found '<block mapping start>'; check the indentation: each entry's keys must "
+            "line up under the first one, with spaces (not tabs)",
         ],
     ),
     "stages_yaml_types": (

@@ -23,6 +23,7 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import ConfigurationError
 from mkdocs.structure.files import File, Files, get_files
+from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page as MkDocsPage
 
 # The loggers MkDocs reports broken links, anchors and nav entries on.
@@ -93,7 +94,7 @@ class _Collect(logging.Handler):
 
 
 @contextmanager
-def _captured(logger: logging.Logger) -> Iterator[list[logging.LogRecord]]:
+def captured(logger: logging.Logger) -> Iterator[list[logging.LogRecord]]:
     """MkDocs' messages to `logger` while the block runs, kept from the terminal."""
     handler = _Collect()
     saved = logger.level, logger.propagate
@@ -122,7 +123,7 @@ class MarkdownEngine:
 
         Raises ConfigurationError (with MkDocs' reason) when the file is not valid.
         """
-        with _captured(logging.getLogger("mkdocs")):
+        with captured(logging.getLogger("mkdocs")):
             config = load_config(str(config_file), docs_dir=str(docs_dir))
         return cls(config)
 
@@ -141,7 +142,7 @@ class MarkdownEngine:
         page.markdown = text
         self.config.markdown_extensions = [*self._extensions, _RecordLinks(rendered)]
         try:
-            with _captured(_PAGES_LOG) as records:
+            with captured(_PAGES_LOG) as records:
                 page.render(self.config, self.files)
         finally:
             self.config.markdown_extensions = self._extensions
@@ -160,6 +161,20 @@ class MarkdownEngine:
         rendered.excluded_targets = frozenset(excluded)
         return rendered
 
+    def nav_warnings(self, nav: list) -> list[str]:
+        """MkDocs' warnings about `nav` (the hook's expansion of mkdocs.yml's) and the pages."""
+        saved = self.config.nav
+        self.config.nav = nav
+        # MkDocs finds the pages left out of the nav as those it has not made a page for.
+        for file in self.files:
+            file.page = None
+        try:
+            with captured(_NAV_LOG) as records:
+                get_navigation(self.files, self.config)
+        finally:
+            self.config.nav = saved
+        return [r.getMessage() for r in records if r.levelno >= logging.WARNING]
+
     def anchor_warnings(
         self, path: str, rendered: Rendered, ids_of: dict[str, frozenset[str] | None]
     ) -> list[tuple[str | None, str]]:
@@ -174,7 +189,7 @@ class MarkdownEngine:
                 ids = ids_of.get(target)
                 target_page.present_anchor_ids = None if ids is None else set(ids)
         page.present_anchor_ids = None if ids_of.get(path) is None else set(ids_of[path] or ())
-        with _captured(_PAGES_LOG) as records:
+        with captured(_PAGES_LOG) as records:
             page.validate_anchor_links(files=self.files, log_level=logging.WARNING)
         warnings = []
         for record in records:

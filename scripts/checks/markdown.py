@@ -5,6 +5,7 @@ own engine, see engine.py) heading ids, links and images with the line each is w
 from __future__ import annotations
 
 import bisect
+import difflib
 import html
 import re
 from dataclasses import dataclass, field
@@ -59,6 +60,7 @@ class Page:
     h1_lines: list[int] = field(default_factory=list)
     has_macros: bool = False  # Jinja may add headings (ids) this check cannot see
     front_matter_valid: bool = True
+    readable: bool = True  # False when the file could not be read as UTF-8 text
     problems: list[Problem] = field(default_factory=list)
     rendered: Rendered = field(default_factory=Rendered)
 
@@ -215,10 +217,14 @@ def _jinja_problems(
     if jinja_names is None:
         return []
     unknown = jinja2.meta.find_undeclared_variables(tree) - jinja_names
-    return [
-        Problem(shown_as, _jinja_name_line(body, name), f"unknown name '{name}' in {{{{ ... }}}}")
-        for name in sorted(unknown)
-    ]
+    problems = []
+    for name in sorted(unknown):
+        message = f"unknown name '{name}' in {{{{ ... }}}}"
+        close = difflib.get_close_matches(name, sorted(jinja_names), n=1, cutoff=0.75)
+        if close:
+            message += f"; did you mean '{close[0]}'?"
+        problems.append(Problem(shown_as, _jinja_name_line(body, name), message))
+    return problems
 
 
 def _jinja_name_line(body: str, name: str) -> int:

@@ -3,13 +3,13 @@ sites) and runs every check on it."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from checks.engine import ConfigurationError, MarkdownEngine
-from checks.links import DATA_DIR, DocsIndex, ExternalLink, link_problems
+from checks.gate import draft_problems, glossary_problems, nav_problems
+from checks.links import DocsIndex, ExternalLink, link_problems
 from checks.markdown import Page, scan_page
 from checks.order_claims import Names
 from checks.report import Report
@@ -20,6 +20,7 @@ from checks.stage_pages import (
     stage_page_problems,
 )
 from checks.workers import map_pages
+from guide.glossary import GLOSSARY_FILE
 from guide.problems import Problem, read_source_text
 from guide.stages import STAGES_FILE, StageProgram, read_stages
 
@@ -32,7 +33,8 @@ def check_source(
     config_file: Path | None = None,
 ) -> Report:
     """Check the docs folder under `root`: stage order, pages, links, anchors, review dates,
-    and (given `jinja_names`) names in Jinja expressions that macros does not define.
+    the nav, the glossary, unfinished pages, and (given `jinja_names`) names in Jinja
+    expressions that macros does not define.
 
     Pages are rendered by MkDocs with `config_file` (default: root/mkdocs.yml), whose
     docs_dir is taken to be root/docs_dir.
@@ -50,35 +52,24 @@ def check_source(
     problems = list(stage_problems)
     # Problems in stages.yml are reported; the valid stages still drive the other checks.
     program = StageProgram(tuple(stages))
-    files, folders = _walk(docs)
-    published = {f for f in files if not f.startswith(f"{DATA_DIR}/")}
-    paths = sorted(f for f in published if f.endswith(".md"))
     stage_pages = frozenset(stage.page for stage in program)
-    engine_pages = {file.src_uri for file in engine.files.documentation_pages()}
-    paths = [path for path in paths if path in engine_pages]
     reading = _Reading(config_file, docs, docs_dir, stage_pages, jinja_names)
-    _current.clear()
-    _current[(config_file, docs)] = engine
-    scanned = map_pages(_read_pages, paths, reading)
-    pages: dict[str, Page] = {}
-    unreadable: set[str] = set()
-    for page, read_problems in sorted(scanned, key=lambda item: item[0].path):
-        pages[page.path] = page
-        problems += read_problems
-        if read_problems:
-            unreadable.add(page.path)
-    index = DocsIndex(
-        pages=pages,
-        assets=frozenset(published - pages.keys()),
-        unpublished=frozenset(files - published),
-        folders=frozenset(folders),
-        program=program,
-    )
+    pages, read_problems = _read_all_pages(engine, reading)
+    problems += read_problems
+    index = _docs_index(engine, pages, program)
     # While stages.yml itself has problems, comparing pages with it would only add noise.
     compare_stages = not stage_problems
+    skip_stage_checks: set[str] = set()
     if compare_stages:
         found, skip_stage_checks = stage_file_problems(program, pages, stages_shown, docs_dir)
         problems += found
+    # A folder read with another project's mkdocs.yml (a test fixture) has no nav of its own.
+    if config_file.parent.resolve() == root.resolve():
+        reported = {p.path.removeprefix(f"{docs_dir}/") for p in problems} | skip_stage_checks
+        problems += nav_problems(engine, program, config_file.name, reported)
+    if jinja_names is not None or (docs / GLOSSARY_FILE).exists():
+        problems += glossary_problems(docs, docs_dir)
+    problems += draft_problems(pages.values(), program, stages_shown)
     external: list[ExternalLink] = []
     names = Names(program)
     # Headings that macros write are not known before the build: anchors into such a page
@@ -86,7 +77,7 @@ def check_source(
     ids_of = {path: None if page.has_macros else page.ids for path, page in pages.items()}
     for page in pages.values():
         problems += page.problems
-        if page.path in unreadable:
+        if not page.readable:
             continue
         if page.path not in NOT_CONTENT_PAGES and page.front_matter_valid:
             problems += review_date_problems(page, today)
@@ -95,12 +86,50 @@ def check_source(
             problems += front_matter_stage_problems(page, program)
         if compare_stages and stage is not None:
             problems += stage_page_problems(page, stage, program, names)
-        found, links = link_problems(
-            page, index, engine.anchor_warnings(page.path, page.rendered, ids_of)
-        )
+        anchors = engine.anchor_warnings(page.path, page.rendered, ids_of)
+        found, links = link_problems(page, index, anchors)
         problems += found
         external += links
     return Report(problems, len(pages) + 1, external)
+
+
+def _read_all_pages(
+    engine: MarkdownEngine, reading: _Reading
+) -> tuple[dict[str, Page], list[Problem]]:
+    """Every page the build would render, read and rendered (over the cores for big sites)."""
+    paths = sorted(file.src_uri for file in engine.files.documentation_pages())
+    _current.clear()
+    _current[(reading.config_file, reading.docs)] = engine
+    pages: dict[str, Page] = {}
+    problems: list[Problem] = []
+    for page, read_problems in sorted(map_pages(_read_pages, paths, reading), key=_by_path):
+        pages[page.path] = page
+        problems += read_problems
+        page.readable = not read_problems
+    return pages, problems
+
+
+def _by_path(item: tuple[Page, list[Problem]]) -> str:
+    return item[0].path
+
+
+def _docs_index(engine: MarkdownEngine, pages: dict[str, Page], program: StageProgram) -> DocsIndex:
+    """Every file and folder under docs/ as MkDocs collects them (hidden files, exclude_docs)."""
+    published = {f.src_uri for f in engine.files if not f.inclusion.is_excluded()}
+    unpublished = {f.src_uri for f in engine.files if f.inclusion.is_excluded()}
+    folders = {
+        str(parent)
+        for uri in published | unpublished
+        for parent in PurePosixPath(uri).parents
+        if str(parent) != "."
+    }
+    return DocsIndex(
+        pages=pages,
+        assets=frozenset(published - pages.keys()),
+        unpublished=frozenset(unpublished),
+        folders=frozenset(folders),
+        program=program,
+    )
 
 
 @dataclass(frozen=True)
@@ -131,16 +160,3 @@ def _read_pages(paths: list[str], reading: _Reading) -> list[tuple[Page, list[Pr
             page.prose = ""  # only stage pages need their prose again: less to send back
         results.append((page, read_problems))
     return results
-
-
-def _walk(docs: Path) -> tuple[set[str], set[str]]:
-    """Files and folders under docs/ as posix paths; hidden ones are skipped, as MkDocs does."""
-    files: set[str] = set()
-    folders: set[str] = set()
-    for directory, subdirectories, names in os.walk(docs):
-        subdirectories[:] = [d for d in subdirectories if not d.startswith(".")]
-        relative = Path(directory).relative_to(docs).as_posix()
-        prefix = "" if relative == "." else f"{relative}/"
-        folders.update(prefix + d for d in subdirectories)
-        files.update(prefix + name for name in names if not name.startswith("."))
-    return files, folders

@@ -19,7 +19,8 @@ def parse_yaml(text: str, shown_as: str) -> tuple[yaml.Node | None, list[Problem
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = mark.line + 1 if mark else 1
         reason = getattr(error, "problem", None) or str(error)
-        return None, [Problem(shown_as, line, f"YAML syntax error: {reason}")]
+        message = f"YAML syntax error: {reason}{_hint(reason, text, line)}"
+        return None, [Problem(shown_as, line, message)]
     except RecursionError:  # pathologically deep nesting
         return None, [Problem(shown_as, 1, "YAML is nested too deeply")]
     if not documents:
@@ -99,3 +100,20 @@ class NodeReader:
             return None
         values = [self.text(item, f"{what}: each entry") for item in node.value]
         return None if None in values else tuple(v for v in values if v is not None)
+
+
+def _hint(reason: str, text: str, line: int) -> str:
+    """What an editor most likely did, for the two YAML mistakes editors make most."""
+    lines = text.split("\n")
+    written = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "mapping values are not allowed" in reason and written.count(":") > 1:
+        key = written.split(":", 1)[0].strip(" -")
+        return f"; the text after '{key}:' has a colon in it: put that text in quotes"
+    if "block end" in reason or "expected key" in reason or "block mapping" in reason:
+        return (
+            "; check the indentation: each entry's keys must line up under the first one, "
+            "with spaces (not tabs)"
+        )
+    if "\t" in written and "tab" in reason:
+        return "; use spaces, not tabs, to indent"
+    return ""
