@@ -31,14 +31,16 @@ build: $(INSTALLED)  ## check the source, build strictly, check the output, then
 validate: $(INSTALLED)  ## check the source: stage order, links, anchors, review dates
 	$(BIN)/python scripts/validate.py
 
-test: $(INSTALLED)  ## lint, then the whole test suite
+test: $(INSTALLED)  ## lint and type-check, then the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 new-stage: $(INSTALLED)  ## make new-stage ID=follow-up TITLE="Follow-up care" AFTER=protection
 	@test -n "$(ID)" -a -n "$(TITLE)" -a -n "$(AFTER)" || { echo 'usage: make new-stage ID=<id> TITLE="<title>" AFTER=<stage id>' >&2; exit 2; }

@@ -52,16 +52,6 @@ def define_env(env) -> None:
         )
 
     @env.macro
-    def all_stages_for_print() -> str:
-        """Every stage page in order, each under a 'Stage N of M' heading, for the print page."""
-        return "\n\n".join(
-            f'<section class="print-stage" markdown>\n\n'
-            f"## Stage {stage.number} of {len(program())}: {markdown_text(stage.title)}\n\n"
-            f"{_page_for_print(env, docs_dir, stage.page, link_from_here)}\n\n</section>"
-            for stage in program()
-        )
-
-    @env.macro
     def glossary() -> str:
         """Every glossary term as a heading (so it can be linked to) and its definition."""
         return "\n\n".join(
@@ -74,23 +64,6 @@ def define_env(env) -> None:
     env.conf["mdx_configs"].setdefault("abbr", {})["glossary"] = {
         form: term.definition for term in terms for form in term.forms
     }
-
-
-_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
-_HEADING = re.compile(r"^(#{1,5}) ", re.MULTILINE)
-_RELATIVE_LINK = re.compile(r"\]\((?![a-z]+:|#|/)([^)\s]+)")
-
-
-def _page_for_print(env, docs_dir: Path, page: str, link_from_here) -> str:
-    """A stage page's body, rendered by macros, headings one level down, links fixed for here."""
-    text = (docs_dir / page).read_text(encoding="utf-8-sig")
-    body = env.render(_FRONT_MATTER.sub("", text, count=1))
-    page_dir = posixpath.dirname(page)
-    body = _RELATIVE_LINK.sub(
-        lambda link: "](" + link_from_here(posixpath.normpath(posixpath.join(page_dir, link[1]))),
-        body,
-    )
-    return _HEADING.sub(lambda heading: f"#{heading[1]} ", body)
 
 
 def _shown(env, path: Path) -> str:

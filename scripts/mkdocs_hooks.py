@@ -1,8 +1,9 @@
 """MkDocs hooks: the stage order from `docs/_data/stages.yml` drives the nav and previous/next.
 
 Kept thin on purpose: the stage model lives in `stages.py`, the HTML in
-`overrides/`. MkDocs derives `page.previous_page`/`page.next_page` from the nav
-order; these hooks narrow that chain to the stages alone.
+`overrides/`, the print page in `render/print_page.py`. MkDocs derives
+`page.previous_page`/`page.next_page` from the nav order; these hooks narrow
+that chain to the stages alone.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
@@ -32,6 +34,7 @@ from render.page_security import (
     with_content_security_policy,
     with_safe_external_links,
 )
+from render.print_page import StageForPrint, holds_placeholder, toc_permalink, with_stages
 from render.site_nav import expand_folder_entries
 
 
@@ -49,7 +52,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
     pages = [file.src_uri for file in files.documentation_pages()]
-    config.nav = expand_folder_entries(config.nav, pages)
+    config.nav = expand_folder_entries(config.nav or [], pages)
     return files
 
 
@@ -79,6 +82,18 @@ def on_page_content(html: str, /, *, page: Page, config: MkDocsConfig, files: Fi
     return with_safe_external_links(html)
 
 
+def on_env(env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+    # The first event after every page has its HTML, and before any page is written.
+    pages = [file.page for file in files.documentation_pages() if file.page is not None]
+    print_pages = [page for page in pages if page.content and holds_placeholder(page.content)]
+    if print_pages:
+        stages = [_stage_for_print(config, files, stage) for stage in config.extra["stage_program"]]
+        permalink = toc_permalink(config.mdx_configs.get("toc", {}))
+        for page in print_pages:
+            page.content = with_stages(page.content or "", page.url, stages, permalink)
+    return env
+
+
 def on_post_page(output: str, /, *, page: Page, config: MkDocsConfig) -> str:
     return with_content_security_policy(output)
 
@@ -102,6 +117,13 @@ def _load_program(config: MkDocsConfig) -> StageProgram:
         return load_stages(stages_path, shown_as=_shown(config, stages_path))
     except StageFileError as error:
         raise PluginError(f"the stage order has problems:\n{error}") from None
+
+
+def _stage_for_print(config: MkDocsConfig, files: Files, stage: Stage) -> StageForPrint:
+    page = _stage_page(config, files, stage)
+    if page.content is None:  # `--dirty` skips pages that did not change
+        raise PluginError(f"the print page needs every stage page; '{stage.page}' was not read")
+    return StageForPrint(stage.id, stage.title, page.url, page.content)
 
 
 def _stage_page(config: MkDocsConfig, files: Files, stage: Stage) -> Page:

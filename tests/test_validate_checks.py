@@ -246,7 +246,8 @@ def test_unknown_jinja_name_is_reported_on_its_line() -> None:
     names = frozenset({"stage_overview"})
     page = scan_page(text, "index.md", "docs/index.md", markdown_engine(), names)
     assert [str(p) for p in page.problems] == [
-        "docs/index.md:7: unknown name 'stage_overveiw' in {{ ... }}"
+        "docs/index.md:7: unknown name 'stage_overveiw' in {{ ... }}; "
+        "did you mean 'stage_overview'?"
     ]
     assert scan_page(text, "index.md", "docs/index.md", markdown_engine()).problems == []
 
@@ -256,6 +257,6 @@ def test_names_for_pages_come_from_the_plugin_mkdocs_yml_and_the_macros_module()
     assert problems == []
     names = settings.jinja_names
     assert names is not None
-    assert {"stage_overview", "glossary", "all_stages_for_print"} <= names  # macros module
+    assert {"stage_overview", "glossary"} <= names  # macros module
     assert {"contact_url", "program_name", "config", "page", "range"} <= names
     assert "nosuch" not in names

@@ -77,7 +77,7 @@ def serve(directory: Path) -> Iterator[str]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        host, port = server.server_address[:2]
+        host, port = str(server.server_address[0]), server.server_address[1]
         yield f"http://{host}:{port}/"
     finally:
         server.shutdown()

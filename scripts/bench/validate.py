@@ -1,6 +1,6 @@
 """Benchmark of validate.py on synthetic sites of 100, 1,000 and 3,000 pages (run by hand).
 
-    python scripts/bench/validate.py [--sizes 100 1000 3000] [--repeat 5]
+    cd scripts && python -m bench.validate [--sizes 100 1000 3000] [--repeat 5]
 
 For each size it writes, in a temporary folder, a docs/ tree (stage pages and topic
 pages of about 600 words, each with 5 internal links with anchors) and a built site
@@ -24,9 +24,18 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from checks.site_html import check_site
-from checks.source import check_source
+import yaml
+from mkdocs.config import load_config
 
+from checks.site_html import check_site
+from checks.source import RENDER_CACHE, check_source
+
+SCRIPTS = Path(__file__).resolve().parents[1]
+KINDS = {
+    "source": "source, cold (nothing cached)",
+    "warm": "source, warm (one page edited)",
+    "site": "--site",
+}
 SAMPLE_WORDS = (
     "kidney immune system care team medicine treatment check test body stage plain words "
     "family support question answer time month week doctor nurse result blood sample clinic"
@@ -53,6 +62,21 @@ def _slug(text: str) -> str:
     return text.lower().replace(" ", "-")
 
 
+def _config_like_the_site() -> str:
+    """mkdocs.yml for the synthetic pages: the site's own Markdown settings, no theme or nav."""
+    site = load_config(str(SCRIPTS.parent / "mkdocs.yml"))
+    return yaml.safe_dump(
+        {
+            "site_name": "Benchmark",
+            "exclude_docs": "_data/\n",
+            "validation": {"omitted_files": "ignore"},
+            "markdown_extensions": [
+                {name: site.mdx_configs.get(name, {})} for name in site.markdown_extensions
+            ],
+        }
+    )
+
+
 def write_source(root: Path, pages: int, seed: int = 1) -> None:
     """A docs/ tree of `pages` pages: a tenth of them stages, in order, the rest topics."""
     rng = random.Random(seed)
@@ -69,6 +93,7 @@ def write_source(root: Path, pages: int, seed: int = 1) -> None:
         for n in range(1, stage_count + 1)
     ]
     (docs / "_data" / "stages.yml").write_text("stages:\n" + "\n".join(entries))
+    (root / "mkdocs.yml").write_text(_config_like_the_site())
     for number, path in enumerate(paths, start=1):
         is_stage = path.startswith("stages/")
         front = f"---\nlast_reviewed: {TODAY}\nnext_review: 2027-06-01\n---\n\n"
@@ -129,9 +154,16 @@ def write_site(root: Path, pages: int, seed: int = 1) -> None:
 def measure(kind: str, root: Path, repeat: int) -> dict[str, float]:
     """Run one check `repeat` times in this process; the median time and peak memory."""
     times = []
-    for _ in range(repeat):
+    edited = root / "docs" / "topics" / "p1.md"
+    if kind == "warm":
+        check_source(root, TODAY)  # what an editor's previous run left in the cache
+    for run in range(repeat):
+        if kind == "source":  # cold: nothing rendered before
+            (root / RENDER_CACHE).unlink(missing_ok=True)
+        if kind == "warm":  # one page changed since the last run
+            edited.write_text(edited.read_text() + f"\nEdit number {run}.\n")
         start = time.perf_counter()
-        if kind == "source":
+        if kind in ("source", "warm"):
             report = check_source(root, TODAY)
         else:
             report = check_site(root / "site", "site", "http://127.0.0.1:8000/")
@@ -148,7 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 3000])
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--measure", choices=("source", "site"), help=argparse.SUPPRESS)
+    parser.add_argument("--measure", choices=KINDS, help=argparse.SUPPRESS)
     parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:
@@ -161,10 +193,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             root = Path(temporary) / str(size)
             write_source(root, size)
             write_site(root, size)
-            for kind in ("source", "site"):
-                command = [sys.executable, __file__, "--measure", kind, "--root", str(root)]
-                command += ["--repeat", str(args.repeat)]
-                result = json.loads(subprocess.run(command, check=True, capture_output=True).stdout)
+            for kind in KINDS:
+                command = [sys.executable, "-m", "bench.validate", "--measure", kind]
+                command += ["--root", str(root), "--repeat", str(args.repeat)]
+                finished = subprocess.run(command, check=True, capture_output=True, cwd=SCRIPTS)
+                result = json.loads(finished.stdout)
                 rows.append((kind, size, result))
     per_page = {(kind, size): r["median"] * 1000 / size for kind, size, r in rows}
     print(
@@ -177,7 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for kind, size, result in rows:
         ratio = per_page[kind, size] / per_page[kind, smallest]
         print(
-            f"| {'source' if kind == 'source' else '--site'} | {size:,} | {result['files']:,} | "
+            f"| {KINDS[kind]} | {size:,} | {result['files']:,} | "
             f"{result['median'] * 1000:.0f} ms | {per_page[kind, size]:.3f} ms | "
             f"{result['mb']:.0f} MB | {ratio:.2f}x |"
         )

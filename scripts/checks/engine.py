@@ -9,8 +9,12 @@ the file the thing is, and a message an editor can act on.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
+import json
 import logging
 import re
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,6 +30,8 @@ from mkdocs.structure.files import File, Files, get_files
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page as MkDocsPage
 
+# Bump when what is cached changes shape.
+CACHE_FORMAT = "rendered-1"
 # The loggers MkDocs reports broken links, anchors and nav entries on.
 _PAGES_LOG = logging.getLogger("mkdocs.structure.pages")
 _NAV_LOG = logging.getLogger("mkdocs.structure.nav")
@@ -55,6 +61,29 @@ class Rendered:
     warnings: list[tuple[str | None, str]] = field(default_factory=list)
     excluded_targets: frozenset[str] = frozenset()
     links_to_anchors: dict[str, dict[str, str]] = field(default_factory=dict)
+    key: str = ""  # what it was rendered from (see MarkdownEngine.key)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ids": sorted(self.ids),
+            "elements": [[e.target, e.image] for e in self.elements],
+            "h1_texts": self.h1_texts,
+            "warnings": self.warnings,
+            "excluded_targets": sorted(self.excluded_targets),
+            "links_to_anchors": self.links_to_anchors,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], key: str) -> Rendered:
+        return cls(
+            ids=frozenset(data["ids"]),
+            elements=[Element(str(target), bool(image)) for target, image in data["elements"]],
+            h1_texts=list(data["h1_texts"]),
+            warnings=[(target, message) for target, message in data["warnings"]],
+            excluded_targets=frozenset(data["excluded_targets"]),
+            links_to_anchors=dict(data["links_to_anchors"]),
+            key=key,
+        )
 
 
 class _Recorder(Treeprocessor):
@@ -115,7 +144,27 @@ class MarkdownEngine:
     def __init__(self, config: MkDocsConfig) -> None:
         self.config = config
         self.files: Files = get_files(config)
-        self._extensions = list(config.markdown_extensions)
+        self._extensions: list[Any] = list(config.markdown_extensions)
+        # Pages rendered before, by key: see RenderCache.
+        self.cache: dict[str, Rendered] = {}
+        self._by_uri: dict[str, File] = {}
+        self.context = self._context()
+
+    def _context(self) -> str:
+        """A digest of all that a page's rendering depends on besides its own text: the
+        configuration, the set of files its links may point at, and the engine's versions."""
+        digest = hashlib.sha256(CACHE_FORMAT.encode())
+        digest.update(Path(self.config.config_file_path).read_bytes())
+        digest.update(str(self.config.docs_dir).encode())
+        for package in ("mkdocs", "markdown", "pymdown-extensions", "mkdocs-material"):
+            digest.update(importlib.metadata.version(package).encode())
+        for file in sorted(self.files, key=lambda f: f.src_uri):
+            digest.update(f"{file.src_uri}\0{file.inclusion.name}\0".encode())
+        digest.update(Path(__file__).read_bytes())
+        return digest.hexdigest()
+
+    def key(self, path: str, text: str) -> str:
+        return hashlib.sha256(f"{self.context}\0{path}\0{text}".encode()).hexdigest()
 
     @classmethod
     def load(cls, config_file: Path, docs_dir: Path) -> MarkdownEngine:
@@ -127,20 +176,31 @@ class MarkdownEngine:
             config = load_config(str(config_file), docs_dir=str(docs_dir))
         return cls(config)
 
+    def _page(self, path: str) -> MkDocsPage:
+        file = self.file(path)
+        return (
+            file.page if isinstance(file.page, MkDocsPage) else MkDocsPage(None, file, self.config)
+        )
+
     def file(self, path: str) -> File:
-        found = self.files.get_file_from_path(path)
+        found = self._by_uri.get(path) or self.files.get_file_from_path(path)
         if found is None:
             config = self.config
             found = File(path, config.docs_dir, config.site_dir, config.use_directory_urls)
             self.files.append(found)
+        self._by_uri[path] = found
         return found
 
     def render(self, path: str, text: str) -> Rendered:
         """Render `text` as the page `path` exactly as `mkdocs build` would (minus macros)."""
-        rendered = Rendered()
+        key = self.key(path, text)
+        if key in self.cache:
+            return self.cache[key]
+        rendered = Rendered(key=key)
         page = MkDocsPage(None, self.file(path), self.config)
         page.markdown = text
-        self.config.markdown_extensions = [*self._extensions, _RecordLinks(rendered)]
+        # MkDocs passes the list on to Python-Markdown, which takes extension objects too.
+        self.config.markdown_extensions = [*self._extensions, _RecordLinks(rendered)]  # type: ignore[list-item]
         try:
             with captured(_PAGES_LOG) as records:
                 page.render(self.config, self.files)
@@ -179,16 +239,15 @@ class MarkdownEngine:
         self, path: str, rendered: Rendered, ids_of: dict[str, frozenset[str] | None]
     ) -> list[tuple[str | None, str]]:
         """MkDocs' own anchor check for one page, given every page's ids (None: unknown)."""
-        page = MkDocsPage(None, self.file(path), self.config)
+        if not rendered.links_to_anchors:
+            return []
+        page = self._page(path)
         page.links_to_anchors = {
             self.file(target): links for target, links in rendered.links_to_anchors.items()
         }
         for target in rendered.links_to_anchors:
-            target_page = self.file(target).page
-            if target_page is not None and target != path:
-                ids = ids_of.get(target)
-                target_page.present_anchor_ids = None if ids is None else set(ids)
-        page.present_anchor_ids = None if ids_of.get(path) is None else set(ids_of[path] or ())
+            ids = ids_of.get(target)
+            self._page(target).present_anchor_ids = None if ids is None else set(ids)
         with captured(_PAGES_LOG) as records:
             page.validate_anchor_links(files=self.files, log_level=logging.WARNING)
         warnings = []
@@ -196,6 +255,34 @@ class MarkdownEngine:
             match = _WARNED_LINK.search(record.getMessage())
             warnings.append((match.group(1) if match else None, record.getMessage()))
         return warnings
+
+
+def load_cache(engine: MarkdownEngine, path: Path) -> None:
+    """Pages rendered by an earlier run with the same context; a damaged cache is ignored."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("context") == engine.context:
+            engine.cache = {
+                key: Rendered.from_json(value, key) for key, value in data["pages"].items()
+            }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        engine.cache = {}
+
+
+def save_cache(engine: MarkdownEngine, path: Path, rendered: list[Rendered]) -> None:
+    """Keep what this run rendered for the next; written whole or not at all."""
+    if {r.key for r in rendered} == engine.cache.keys():
+        return  # nothing new
+    data = {"context": engine.context, "pages": {r.key: r.to_json() for r in rendered if r.key}}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=path.parent, prefix=".tmp-", delete=False
+        ) as handle:
+            handle.write(json.dumps(data))  # the C encoder: json.dump is pure Python
+        Path(handle.name).replace(path)
+    except OSError:
+        pass  # a cache that cannot be written only makes the next run slower
 
 
 __all__ = ["ConfigurationError", "Element", "MarkdownEngine", "Rendered"]

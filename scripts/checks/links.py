@@ -170,7 +170,7 @@ def _similar_file(path: str, index: DocsIndex) -> str | None:
 
 def _stage_by_name(stem: str, program: StageProgram) -> str | None:
     name = slugify(PurePosixPath(stem).stem.replace("_", " "), "-")
-    keys = {}
+    keys: dict[str, str] = {}
     for stage in program:
         keys.setdefault(stage.id, stage.page)
         for other in stage.names:

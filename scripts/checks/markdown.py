@@ -4,7 +4,6 @@ own engine, see engine.py) heading ids, links and images with the line each is w
 
 from __future__ import annotations
 
-import bisect
 import difflib
 import html
 import re
@@ -16,11 +15,10 @@ import yaml
 
 from checks.engine import MarkdownEngine, Rendered
 from guide.problems import Problem
-from guide.yaml_files import parse_yaml
+from guide.yaml_files import YAML_LOADER, parse_yaml
 
 # --- Reading one page -------------------------------------------------------------------------
 
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # The same front matter rule as MkDocs (mkdocs/utils/meta.py).
 _FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 _JINJA_REGION = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
@@ -138,19 +136,19 @@ class _LineFinder:
 
     def __init__(self, prose: str, body: str) -> None:
         self.texts = (prose, body)
-        self.newlines = [[i for i, c in enumerate(text) if c == "\n"] for text in self.texts]
         self.next_start: dict[tuple[int, str], int] = {}
 
     def line(self, target: str) -> int:
         forms = {target, html.escape(target, quote=False), target.replace(" ", "%20")} - {""}
         for number, text in enumerate(self.texts):
             for form in sorted(forms):
-                written = re.compile(rf"(?<![^\s(<\[:]){re.escape(form)}(?![^\s)>\]\"'])")
                 start = self.next_start.get((number, form), 0)
-                found = written.search(text, start) or (start and written.search(text))
-                if found:
-                    self.next_start[(number, form)] = found.end()
-                    return bisect.bisect_left(self.newlines[number], found.start()) + 1
+                position = _find_whole(text, form, start)
+                if position < 0 and start:
+                    position = _find_whole(text, form, 0)
+                if position >= 0:
+                    self.next_start[(number, form)] = position + len(form)
+                    return text.count("\n", 0, position) + 1
         return 1
 
     def heading_line(self, title: str) -> int:
@@ -165,12 +163,27 @@ class _LineFinder:
         return 1
 
 
-def _read_front_matter(text: str, shown_as: str) -> tuple[dict[str, tuple[int, object]], list]:
+def _find_whole(text: str, target: str, start: int) -> int:
+    """Where `target` is written as a whole link target (not part of a longer one), or -1."""
+    position = text.find(target, start)
+    while position >= 0:
+        before = text[position - 1] if position else " "
+        end = position + len(target)
+        after = text[end] if end < len(text) else " "
+        if (before.isspace() or before in "(<[:") and (after.isspace() or after in ")>]\"'"):
+            return position
+        position = text.find(target, position + 1)
+    return -1
+
+
+def _read_front_matter(
+    text: str, shown_as: str
+) -> tuple[dict[str, tuple[int, object]], list[Problem]]:
     if not text.strip():
         return {}, []
+    problems: list[Problem]
     try:
-        # libyaml when it is installed: front matter is read for every page.
-        root, problems = yaml.compose(text, Loader=_FAST_LOADER), []
+        root, problems = yaml.compose(text, Loader=YAML_LOADER), []
     except yaml.YAMLError:
         root, problems = parse_yaml(text, shown_as)  # the same messages as for stages.yml
     except RecursionError:
@@ -217,7 +230,7 @@ def _jinja_problems(
     if jinja_names is None:
         return []
     unknown = jinja2.meta.find_undeclared_variables(tree) - jinja_names
-    problems = []
+    problems: list[Problem] = []
     for name in sorted(unknown):
         message = f"unknown name '{name}' in {{{{ ... }}}}"
         close = difflib.get_close_matches(name, sorted(jinja_names), n=1, cutoff=0.75)

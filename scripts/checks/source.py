@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 
-from checks.engine import ConfigurationError, MarkdownEngine
+from checks.engine import ConfigurationError, MarkdownEngine, load_cache, save_cache
 from checks.gate import draft_problems, glossary_problems, nav_problems
 from checks.links import DocsIndex, ExternalLink, link_problems
 from checks.markdown import Page, scan_page
@@ -98,6 +98,11 @@ def _read_all_pages(
 ) -> tuple[dict[str, Page], list[Problem]]:
     """Every page the build would render, read and rendered (over the cores for big sites)."""
     paths = sorted(file.src_uri for file in engine.files.documentation_pages())
+    # Only a real project keeps a cache (not a test fixture read with this one's mkdocs.yml).
+    cache = reading.config_file.parent / RENDER_CACHE
+    own_project = reading.config_file.parent == reading.docs.parent
+    if own_project:
+        load_cache(engine, cache)
     _current.clear()
     _current[(reading.config_file, reading.docs)] = engine
     pages: dict[str, Page] = {}
@@ -106,6 +111,8 @@ def _read_all_pages(
         pages[page.path] = page
         problems += read_problems
         page.readable = not read_problems
+    if own_project:
+        save_cache(engine, cache, [page.rendered for page in pages.values()])
     return pages, problems
 
 
@@ -130,6 +137,10 @@ def _docs_index(engine: MarkdownEngine, pages: dict[str, Page], program: StagePr
         folders=frozenset(folders),
         program=program,
     )
+
+
+# Rendered pages from the last run: what did not change is not rendered again.
+RENDER_CACHE = ".cache/validate-rendered.json"
 
 
 @dataclass(frozen=True)

@@ -125,13 +125,14 @@ class _StageReader(NodeReader):
         if missing:
             self.problem(node, f"{name}: missing {', '.join(missing)}")
             return None
-        values = {key: self.text(fields[key][1], f"{name}: '{key}'") for key in REQUIRED_FIELDS}
+        read = {key: self.text(fields[key][1], f"{name}: '{key}'") for key in REQUIRED_FIELDS}
         aliases = (
             self.text_list(fields["aliases"][1], f"{name}: 'aliases'")
             if "aliases" in fields
             else ()
         )
-        if None in values.values() or aliases is None:
+        values = {key: value for key, value in read.items() if value is not None}
+        if len(values) < len(read) or aliases is None:
             return None
         ok = True
         if not ID_PATTERN.fullmatch(values["id"]):
