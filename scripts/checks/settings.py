@@ -79,7 +79,8 @@ def macros_page_names(root: Path, config: dict) -> frozenset[str] | None:
     if macros is None:
         return None
     module = root / f"{(macros or {}).get('module_name', 'main')}.py"
-    extra = config.get("extra") if isinstance(config.get("extra"), dict) else {}
+    extra = config.get("extra")
+    extra = extra if isinstance(extra, dict) else {}
     names = set(MACROS_PLUGIN_NAMES) | set(jinja2.Environment().globals) | set(extra)
     if module.is_file():
         names |= _defined_in_module(ast.parse(module.read_text(encoding="utf-8")))

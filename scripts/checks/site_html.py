@@ -213,7 +213,7 @@ def _check_pages(paths: list[str], site: Path, index: SiteIndex) -> list[_PageRe
             ):
                 result.external.append((lines.at(position), url))
                 continue
-            up = _UP.match(url).end()
+            up = next(_UP.finditer(url)).end()
             rest = url[up:]
             if up // 3 <= len(folders) and rest[:1].isalnum() and "/." not in rest:
                 base = "/".join(folders[: len(folders) - up // 3])
