@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from guide.glossary import GLOSSARY_FILE, capitalized, read_glossary
 from guide.stages import StageProgram
+from render.page_jinja import PageSandbox
 
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]{}()#+!|~<>-])")
 
@@ -26,6 +27,30 @@ _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]{}()#+!|~<>-])")
 def markdown_text(text: str) -> str:
     """Text from a data file, safe to drop into Markdown: no HTML, no formatting."""
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def page_names(env) -> frozenset[str]:
+    """What a page may use in {{ ... }}: the macros below and the values under `extra:` in
+    mkdocs.yml (as mkdocs-macros read them). The validator applies the same rule."""
+    return frozenset(env.macros) | (frozenset(env.variables["extra"]) - {"stage_program"})
+
+
+def on_pre_page_macros(env) -> None:
+    # mkdocs-macros has no sandbox option and builds its Jinja environment after
+    # define_env: this is the first point where it can be replaced, once.
+    if not isinstance(env.env, PageSandbox):
+        env._env = PageSandbox(env.env, page_names(env))
+    # mkdocs-macros also renders a page's title as a template, between these two hooks.
+    # Titles are data: the title is put aside, and back, as written.
+    _titles_as_written[env.page.file.src_uri] = env.page.title
+    env.page.title = "title"
+
+
+def on_post_page_macros(env) -> None:
+    env.page.title = _titles_as_written.pop(env.page.file.src_uri)
+
+
+_titles_as_written: dict[str, str | None] = {}
 
 
 def define_env(env) -> None:

@@ -78,7 +78,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the checks and print the report; returns the exit status."""
     args = _parser().parse_args(argv)
     root: Path = args.root.resolve()
-    settings, problems = read_settings(root)
+    # A folder without its own mkdocs.yml (a test fixture) is read with this project's.
+    config_file = root / "mkdocs.yml"
+    if not config_file.is_file():
+        config_file = ROOT / "mkdocs.yml"
+    settings, problems = read_settings(config_file.parent)
     if args.site is not None:
         site = args.site.resolve()
         shown = os.path.relpath(site, root).replace(os.sep, "/")
@@ -86,10 +90,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         rerun = "make build"
     else:
         today = args.today or date.today()
-        # A folder without its own mkdocs.yml (a test fixture) is read with this project's.
-        config_file = root / "mkdocs.yml"
-        if not config_file.is_file():
-            config_file = ROOT / "mkdocs.yml"
         result = check_source(root, today, settings.docs_dir, settings.jinja_names, config_file)
         rerun = "make validate"
     problems += result.problems

@@ -161,18 +161,19 @@ def test_heading_ids_follow_mkdocs_toc() -> None:
 
 def test_links_in_code_and_macros_are_not_links() -> None:
     text = (
+        "---\nrender_macros: true\n---\n"
         "[real](a.md)\n\n```\n[fenced](b.md)\n```\n\n    [indented](c.md)\n\n"
         "`[span](d.md)` {{ '[macro](e.md)' }} <!-- [comment](f.md) -->\n\n"
         "- item\n\n    [inside a list item](g.md)\n\n[used][ref] and [unused]: i.md\n\n"
         "[ref]: h.md\n"
     )
-    page = scan_page(text, "index.md", "docs/index.md", markdown_engine())
+    page = scan_page(text, "index.md", "docs/index.md", markdown_engine(), frozenset())
     # A reference link is reported where its target is written; a definition nobody uses
     # is no link at all (the build writes no <a> for it).
     assert [(link.line, link.target) for link in page.links] == [
-        (1, "a.md"),
-        (13, "g.md"),
-        (17, "h.md"),
+        (4, "a.md"),
+        (16, "g.md"),
+        (20, "h.md"),
     ]
 
 
@@ -242,21 +243,26 @@ def test_reference_resolution(url: str, message: str | None) -> None:
 
 
 def test_unknown_jinja_name_is_reported_on_its_line() -> None:
-    text = "---\na: 1\n---\n\nFine: {{ stage_overview() }}\n\nBroken: {{ stage_overveiw() }}\n"
+    text = (
+        "---\nrender_macros: true\n---\n\nFine: {{ stage_overview() }}\n\n"
+        "Broken: {{ stage_overveiw() }}\n"
+    )
     names = frozenset({"stage_overview"})
     page = scan_page(text, "index.md", "docs/index.md", markdown_engine(), names)
     assert [str(p) for p in page.problems] == [
-        "docs/index.md:7: unknown name 'stage_overveiw' in {{ ... }}; "
+        "docs/index.md:7: unknown name 'stage_overveiw' in {{ ... }}: pages may use only the "
+        "macros in scripts/macros.py and the values under 'extra:' in mkdocs.yml; "
         "did you mean 'stage_overview'?"
     ]
     assert scan_page(text, "index.md", "docs/index.md", markdown_engine()).problems == []
 
 
-def test_names_for_pages_come_from_the_plugin_mkdocs_yml_and_the_macros_module() -> None:
+def test_names_for_pages_are_the_projects_macros_and_extra_values_only() -> None:
     settings, problems = read_settings(REPO_ROOT)
     assert problems == []
     names = settings.jinja_names
     assert names is not None
     assert {"stage_overview", "glossary"} <= names  # macros module
-    assert {"contact_url", "program_name", "config", "page", "range"} <= names
-    assert "nosuch" not in names
+    assert {"contact_url", "program_name"} <= names  # extra: in mkdocs.yml
+    # Neither the plugin's own variables nor Jinja's globals: they reach Python.
+    assert not {"config", "page", "environment", "range", "lipsum", "cycler"} & names

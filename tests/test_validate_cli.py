@@ -114,7 +114,9 @@ def test_docs_dir_comes_from_mkdocs_yml(
     clean_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (clean_copy / "docs").rename(clean_copy / "content")
-    (clean_copy / "mkdocs.yml").write_text("site_name: X\ndocs_dir: content\n")
+    (clean_copy / "mkdocs.yml").write_text(
+        "site_name: X\ndocs_dir: content\nmarkdown_extensions: [attr_list]\nplugins: [macros]\n"
+    )
     code, out = run(capsys, "--root", str(clean_copy), "--today", TODAY)
     assert out == "validate: 6 files checked, no problems.\n"
     assert code == 0
@@ -206,7 +208,7 @@ def test_external_checks_links_and_caches_the_working_ones(
     _local_links_only(clean_copy, f"[Fine]({base}/ok) [Gone]({base}/missing) <{base}/get-only>")
     code, out = run(capsys, "--root", str(clean_copy), "--today", TODAY, "--external")
     assert out.splitlines()[0] == (
-        f"docs/index.md:12: external link '{base}/missing' is broken (HTTP 404)"
+        f"docs/index.md:13: external link '{base}/missing' is broken (HTTP 404)"
     )
     assert code == 1
     assert ("GET", "/get-only") in requests  # HEAD refused, so GET was tried

@@ -148,7 +148,7 @@ CASES: dict[str, tuple[int, list[str]]] = {
         [
             "docs/about.md:3: front matter: YAML syntax error: expected ',' or ']', but got "
             "'<stream end>'",
-            "docs/index.md:8: Jinja syntax error: unexpected '}'",
+            "docs/index.md:9: Jinja syntax error: unexpected '}'",
             "docs/stages/blockage.md:1: front matter has no 'last_reviewed' date; add "
             "'last_reviewed: YYYY-MM-DD'",
             "docs/stages/blockage.md:1: front matter has no 'next_review' date; add "

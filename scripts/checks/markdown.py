@@ -4,16 +4,14 @@ own engine, see engine.py) heading ids, links and images with the line each is w
 
 from __future__ import annotations
 
-import difflib
 import html
 import re
 from dataclasses import dataclass, field
 
-import jinja2
-import jinja2.meta
 import yaml
 
 from checks.engine import MarkdownEngine, Rendered
+from checks.jinja import has_jinja, jinja_problems, jinja_regions, literal_jinja_problems
 from guide.problems import Problem
 from guide.yaml_files import YAML_LOADER, parse_yaml
 
@@ -21,9 +19,7 @@ from guide.yaml_files import YAML_LOADER, parse_yaml
 
 # The same front matter rule as MkDocs (mkdocs/utils/meta.py).
 _FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
-_JINJA_REGION = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(?:[^\n]|\n(?![ \t]*\n))+?(?<!`)\1(?!`)")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 # Blocks whose indented lines are content, not code: list items, admonitions, definitions.
 _CONTAINER = re.compile(r" {0,3}(?:[*+-][ \t]|\d+[.)][ \t]|!!!|\?\?\?|:[ \t])")
@@ -104,19 +100,21 @@ def scan_page(
         page.meta, page.problems = _read_front_matter(match.group(1), shown_as)
         page.front_matter_valid = not page.problems
         body = _blank(match) + text[match.end() :]
-    line_value = page.meta.get("render_macros", (0, True))[1]
-    if line_value is not False:
-        page.problems += _jinja_problems(body, shown_as, jinja_names)
-        if "{" in body:
-            blanked = _JINJA_REGION.sub(_blank, body)
-            page.has_macros = blanked != body
-            body = blanked
+    # mkdocs.yml sets render_by_default: false; a page opts in to being a template.
+    is_template = jinja_names is not None and page.meta.get("render_macros", (0, False))[1] is True
+    if is_template:
+        page.problems += jinja_problems(body, shown_as, jinja_names)
+        regions = jinja_regions(body)
+        page.has_macros = bool(regions)
+        body = _blank_regions(body, regions)
     page.rendered = engine.render(path, body)
-    prose = _HTML_COMMENT.sub(_blank, body) if "<!--" in body else body
+    prose = _blank_regions(body, _html_comments(body)) if "<!--" in body else body
     prose = _blank_code_blocks(prose)
     if "`" in prose:
-        prose = _CODE_SPAN.sub(_blank, prose)
+        prose = _blank_regions(prose, _code_spans(prose))
     page.prose = prose
+    if jinja_names is not None and not is_template and has_jinja(prose):
+        page.problems += literal_jinja_problems(prose, shown_as)
     finder = _LineFinder(prose, body)
     page.links = [
         Link(finder.line(element.target), element.target, element.image)
@@ -211,42 +209,55 @@ def _read_front_matter(
     return meta, problems
 
 
-def _jinja_problems(
-    body: str, shown_as: str, jinja_names: frozenset[str] | None = None
-) -> list[Problem]:
-    """mkdocs-macros renders every page with Jinja first; a syntax error or an unknown
-    name (macros runs with on_undefined: strict) fails the build."""
-    if "{" not in body or not any(mark in body for mark in ("{{", "{%", "{#")):
-        return []
-    try:
-        tree = jinja2.Environment().parse(body)
-    except jinja2.TemplateSyntaxError as error:
-        message = f"Jinja syntax error: {error.message}"
-        if "comment" in (error.message or ""):
-            message += " ('{#' starts a Jinja comment; write attribute lists as '{ #id }')"
-        return [Problem(shown_as, error.lineno or 1, message)]
-    except RecursionError:
-        return [Problem(shown_as, 1, "Jinja syntax error: nested too deeply")]
-    if jinja_names is None:
-        return []
-    unknown = jinja2.meta.find_undeclared_variables(tree) - jinja_names
-    problems: list[Problem] = []
-    for name in sorted(unknown):
-        message = f"unknown name '{name}' in {{{{ ... }}}}"
-        close = difflib.get_close_matches(name, sorted(jinja_names), n=1, cutoff=0.75)
-        if close:
-            message += f"; did you mean '{close[0]}'?"
-        problems.append(Problem(shown_as, _jinja_name_line(body, name), message))
-    return problems
+def _blank_regions(text: str, regions: list[tuple[int, int]]) -> str:
+    """`text` with each (start, end) region blanked, newlines (and so line numbers) kept."""
+    if not regions:
+        return text
+    parts, position = [], 0
+    for start, end in regions:
+        parts += [text[position:start], re.sub(r"[^\n]", " ", text[start:end])]
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
 
 
-def _jinja_name_line(body: str, name: str) -> int:
-    """The line of the first Jinja region that uses `name`."""
-    word = re.compile(rf"\b{re.escape(name)}\b")
-    for region in _JINJA_REGION.finditer(body):
-        if word.search(region.group()):
-            return line_of(body, region.start())
-    return 1
+def _html_comments(text: str) -> list[tuple[int, int]]:
+    regions, position = [], text.find("<!--")
+    while position >= 0:
+        end = text.find("-->", position + 4)
+        if end < 0:
+            break
+        regions.append((position, end + 3))
+        position = text.find("<!--", end + 3)
+    return regions
+
+
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    """Code spans as CommonMark finds them: a run of n backticks up to the next run of exactly
+    n, within one paragraph. One pass over the runs, so pathological input stays linear."""
+    runs = [(m.start(), m.end()) for m in re.finditer(r"`+", text)]
+    later: dict[int, list[int]] = {}  # run length -> indexes of runs, in order
+    for index, (start, end) in enumerate(runs):
+        later.setdefault(end - start, []).append(index)
+    cursor = dict.fromkeys(later, 0)
+    regions, index = [], 0
+    while index < len(runs):
+        start, end = runs[index]
+        length = end - start
+        same = later[length]
+        while cursor[length] < len(same) and same[cursor[length]] <= index:
+            cursor[length] += 1
+        if cursor[length] == len(same):
+            index += 1
+            continue
+        closer = same[cursor[length]]
+        close_start, close_end = runs[closer]
+        if _BLANK_LINE.search(text, end, close_start):
+            index += 1
+            continue
+        regions.append((start, close_end))
+        index = closer + 1
+    return regions
 
 
 def _blank_code_blocks(body: str) -> str:

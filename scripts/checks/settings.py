@@ -7,7 +7,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
 import yaml
 
 from guide.problems import Problem, read_source_text
@@ -62,17 +61,10 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
     return Settings(str(docs_dir), str(site_url), macros_page_names(root, data)), []
 
 
-# What mkdocs-macros itself gives every page (variables, macros and filters).
-_MACROS_PLUGIN_NAMES = """
-config page navigation files environment plugin git extra macros filters filters_builtin
-context macros_info now fix_url pretty relative_url
-"""
-MACROS_PLUGIN_NAMES = frozenset(_MACROS_PLUGIN_NAMES.split())
-
-
 def macros_page_names(root: Path, config: dict) -> frozenset[str] | None:
-    """Every name a page may use in {{ ... }}: the plugin's own, Jinja's, `extra` from
-    mkdocs.yml, and what the project's macros module defines. None without mkdocs-macros."""
+    """Every name a page may use in {{ ... }}: the values under `extra:` in mkdocs.yml and
+    the macros the project's module defines (scripts/macros.py `page_names`, the sandbox's
+    rule in the build). None without mkdocs-macros."""
     plugins = config.get("plugins") or []
     entries = [p if isinstance(p, dict) else {p: {}} for p in plugins if isinstance(p, dict | str)]
     macros = next((entry["macros"] for entry in entries if "macros" in entry), None)
@@ -81,7 +73,7 @@ def macros_page_names(root: Path, config: dict) -> frozenset[str] | None:
     module = root / f"{(macros or {}).get('module_name', 'main')}.py"
     extra = config.get("extra")
     extra = extra if isinstance(extra, dict) else {}
-    names = set(MACROS_PLUGIN_NAMES) | set(jinja2.Environment().globals) | set(extra)
+    names = set(extra)
     if module.is_file():
         names |= _defined_in_module(ast.parse(module.read_text(encoding="utf-8")))
     return frozenset(names)

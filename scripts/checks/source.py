@@ -64,10 +64,12 @@ def check_source(
         found, skip_stage_checks = stage_file_problems(program, pages, stages_shown, docs_dir)
         problems += found
     # A folder read with another project's mkdocs.yml (a test fixture) has no nav of its own.
-    if config_file.parent.resolve() == root.resolve():
+    own_nav = config_file.parent.resolve() == root.resolve()
+    if own_nav:
         reported = {p.path.removeprefix(f"{docs_dir}/") for p in problems} | skip_stage_checks
         problems += nav_problems(engine, program, config_file.name, reported)
-    if jinja_names is not None or (docs / GLOSSARY_FILE).exists():
+    # The project's macros read the glossary: without it, the build stops.
+    if (docs / GLOSSARY_FILE).exists() or (own_nav and "glossary" in (jinja_names or ())):
         problems += glossary_problems(docs, docs_dir)
     problems += draft_problems(pages.values(), program, stages_shown)
     external: list[ExternalLink] = []
