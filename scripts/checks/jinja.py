@@ -63,24 +63,27 @@ def jinja_problems(body: str, shown_as: str, names: frozenset[str] | None) -> li
         return [Problem(shown_as, error.lineno or 1, message)]
     except RecursionError:
         return [Problem(shown_as, 1, "Jinja syntax error: nested too deeply")]
-    problems = []
-    for node in tree.find_all(tuple(_FILE_TAGS)):
-        tag = _FILE_TAGS[type(node)]
+    problems: list[Problem] = []
+    for tag_node in tree.find_all(tuple(_FILE_TAGS)):
+        tag = _FILE_TAGS[type(tag_node)]
         problems.append(
             Problem(
                 shown_as,
-                node.lineno,
+                tag_node.lineno,
                 f"'{{% {tag} %}}' is not allowed in pages: "
                 "pages may use the project's macros only, never other files",
             )
         )
-    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
-        attribute = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", "")
+    for access in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        if isinstance(access, nodes.Getattr):
+            attribute = access.attr
+        else:
+            attribute = getattr(getattr(access, "arg", None), "value", "")
         if isinstance(attribute, str) and attribute.startswith("_"):
             problems.append(
                 Problem(
                     shown_as,
-                    node.lineno,
+                    access.lineno,
                     f"'{attribute}' reaches into Python's internals: "
                     "pages may only call the project's macros",
                 )
