@@ -21,6 +21,8 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from guide.docs_files import unpublishable_files
+from guide.problems import Problem, read_source_text
 from guide.stages import (
     STAGES_FILE,
     Stage,
@@ -29,6 +31,7 @@ from guide.stages import (
     expand_stage_placeholder,
     load_stages,
 )
+from guide.yaml_files import front_matter_problem
 from render.page_security import (
     headers_file,
     with_content_security_policy,
@@ -39,6 +42,15 @@ from render.site_nav import expand_folder_entries
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    # Before MkDocs collects the files: it would follow a linked folder anywhere.
+    docs = Path(config.docs_dir)
+    unpublishable = unpublishable_files(docs)
+    if unpublishable:
+        shown = _shown(config, docs)
+        raise PluginError(
+            "these files cannot be published:\n"
+            + "\n".join(f"{shown}/{path}:1: {why}" for path, why in unpublishable)
+        )
     program = _load_program(config)
     config.nav, found = expand_stage_placeholder(config.nav or [], program)
     if not found:
@@ -51,6 +63,15 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
+    # MkDocs reads front matter with a YAML loader that expands aliases: a bomb would hang
+    # the build. The same check as the validator's, before MkDocs reads any page.
+    unsafe = [
+        problem
+        for file in files.documentation_pages()
+        if (problem := _front_matter_problem(config, file.abs_src_path))
+    ]
+    if unsafe:
+        raise PluginError("front matter that cannot be read:\n" + "\n".join(map(str, unsafe)))
     pages = [file.src_uri for file in files.documentation_pages()]
     config.nav = expand_folder_entries(config.nav or [], pages)
     return files
@@ -109,6 +130,13 @@ def on_post_build(*, config: MkDocsConfig) -> None:
 def _shown(config: MkDocsConfig, path: str | Path) -> str:
     """A path as editors see it: relative to the folder holding mkdocs.yml."""
     return os.path.relpath(path, Path(config.config_file_path).parent)
+
+
+def _front_matter_problem(config: MkDocsConfig, path: str | None) -> Problem | None:
+    if path is None:
+        return None
+    text, problems = read_source_text(Path(path), _shown(config, path))
+    return problems[0] if problems else front_matter_problem(text or "", _shown(config, path))
 
 
 def _load_program(config: MkDocsConfig) -> StageProgram:

@@ -13,12 +13,10 @@ import yaml
 from checks.engine import MarkdownEngine, Rendered
 from checks.jinja import has_jinja, jinja_problems, jinja_regions, literal_jinja_problems
 from guide.problems import Problem
-from guide.yaml_files import YAML_LOADER, parse_yaml
+from guide.yaml_files import FRONT_MATTER, YAML_LOADER, front_matter_problem, parse_yaml
 
 # --- Reading one page -------------------------------------------------------------------------
 
-# The same front matter rule as MkDocs (mkdocs/utils/meta.py).
-_FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 # Blocks whose indented lines are content, not code: list items, admonitions, definitions.
@@ -95,8 +93,12 @@ def scan_page(
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     page = Page(path=path, shown_as=shown_as)
     body = text
-    match = _FRONT_MATTER.match(text)
-    if match:
+    match = FRONT_MATTER.match(text)
+    unsafe = front_matter_problem(text, shown_as)
+    if unsafe:
+        page.problems, page.front_matter_valid = [unsafe], False
+        body = _blank(match) + text[match.end() :] if match else text
+    elif match:
         page.meta, page.problems = _read_front_matter(match.group(1), shown_as)
         page.front_matter_valid = not page.problems
         body = _blank(match) + text[match.end() :]

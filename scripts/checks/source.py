@@ -20,6 +20,7 @@ from checks.stage_pages import (
     stage_page_problems,
 )
 from checks.workers import map_pages
+from guide.docs_files import unpublishable_files
 from guide.glossary import GLOSSARY_FILE
 from guide.problems import Problem, read_source_text
 from guide.stages import STAGES_FILE, StageProgram, read_stages
@@ -42,6 +43,11 @@ def check_source(
     docs = root / docs_dir
     if not docs.is_dir():
         return Report([Problem(docs_dir, 1, "docs folder does not exist")], 0, [])
+    # Links out of docs/, loops, pipes and devices come first: MkDocs would follow a linked
+    # folder anywhere, and reading a pipe blocks. Nothing else is read until they are gone.
+    unpublishable = unpublishable_files(docs)
+    if unpublishable:
+        return Report([Problem(f"{docs_dir}/{path}", 1, why) for path, why in unpublishable], 0)
     config_file = config_file or root / "mkdocs.yml"
     try:
         engine = MarkdownEngine.load(config_file, docs)

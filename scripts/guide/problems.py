@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +32,10 @@ def read_source_text(path: Path, shown_as: str) -> tuple[str | None, list[Proble
     A UTF-8 byte-order mark is accepted and dropped.
     """
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            return None, [Problem(shown_as, 1, "not a regular file: remove it")]
+        size = status.st_size
         if size > MAX_SOURCE_BYTES:
             message = f"file is {size:,} bytes; the limit is {MAX_SOURCE_BYTES:,}"
             return None, [Problem(shown_as, 1, message)]

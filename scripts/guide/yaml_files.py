@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
+from mkdocs.utils.meta import YAML_RE as FRONT_MATTER
 
 from guide.problems import Problem, read_source_text
 
@@ -13,8 +14,48 @@ _STR_TAG = "tag:yaml.org,2002:str"
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def alias_line(text: str) -> int | None:
+    """The line of the first YAML anchor or alias (`&name`, `*name`), if any.
+
+    Content has no use for them, and a few nested aliases expand into billions of values
+    (a "billion laughs" bomb) when a loader builds Python objects: they are refused before
+    anything is built. The scan is linear; a syntax error ends it (parsing reports it)."""
+    try:
+        for token in yaml.scan(text, Loader=YAML_LOADER):
+            if isinstance(token, yaml.AliasToken | yaml.AnchorToken):
+                return token.start_mark.line + 1
+    except yaml.YAMLError:
+        return None
+    return None
+
+
+ALIAS_MESSAGE = "YAML anchors and aliases ('&name', '*name') are not allowed: write the value out"
+
+
+# Front matter holds a few short values; more is a mistake (or an attack on the parser).
+MAX_FRONT_MATTER_BYTES = 16 * 1024
+
+
+def front_matter_problem(text: str, shown_as: str) -> Problem | None:
+    """What makes a page's front matter unsafe to hand to a YAML loader (MkDocs' included):
+    its size, or anchors and aliases. `text` is the whole page; lines are the page's."""
+    match = FRONT_MATTER.match(text)
+    if match is None:
+        return None
+    size = len(match.group(1).encode())
+    if size > MAX_FRONT_MATTER_BYTES:
+        return Problem(
+            shown_as, 1, f"front matter is {size:,} bytes; the limit is {MAX_FRONT_MATTER_BYTES:,}"
+        )
+    line = alias_line(match.group(1))
+    return None if line is None else Problem(shown_as, line + 1, f"front matter: {ALIAS_MESSAGE}")
+
+
 def parse_yaml(text: str, shown_as: str) -> tuple[yaml.Node | None, list[Problem]]:
     """Parse one YAML document into a node tree (which keeps line numbers), or report why not."""
+    line = alias_line(text)
+    if line is not None:
+        return None, [Problem(shown_as, line, ALIAS_MESSAGE)]
     try:
         documents = list(yaml.compose_all(text, Loader=YAML_LOADER))
     except yaml.YAMLError:
