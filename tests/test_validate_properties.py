@@ -34,6 +34,8 @@ MARKDOWN_BITS = st.sampled_from(
      "next_review: 2026-02-30\n", "stage: blockage\n", "[", "]", "(", ")", "![", "](",
      "<", ">", "`", "```\n", "    ",
      "{{", "}}", "{%", "%}", "{#", "#}", "{ #id }", "#", "Previous: ", "Next: ",
+     "render_macros: true\n", "a: &x [1]\n", "b: *x\n", "next_review: 9999-12-31\n",
+     "last_reviewed: 9999-12-31\n", "draft: true\n", "TODO", "<script>", "{{ lipsum }}",
      "Immune blockage", "comes after ", "the fourth step", "stage 4 of ", "https://",
      "../", "a.md", "#frag", "<!--", "-->", "=====\n", "[x]: ", "\r\n", "\x00", "é"]
 )  # fmt: skip

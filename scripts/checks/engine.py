@@ -14,7 +14,9 @@ import importlib.metadata
 import json
 import logging
 import re
+import signal
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,7 +33,10 @@ from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page as MkDocsPage
 
 # Bump when what is cached changes shape.
-CACHE_FORMAT = "rendered-1"
+CACHE_FORMAT = "rendered-2"
+# A real page renders in milliseconds. Python-Markdown and MkDocs have quadratic corners
+# (thousands of unclosed '<!--' or '```'): such a page is refused, not waited for.
+RENDER_SECONDS = 0.5
 # The loggers MkDocs reports broken links, anchors and nav entries on.
 _PAGES_LOG = logging.getLogger("mkdocs.structure.pages")
 _NAV_LOG = logging.getLogger("mkdocs.structure.nav")
@@ -62,6 +67,7 @@ class Rendered:
     excluded_targets: frozenset[str] = frozenset()
     links_to_anchors: dict[str, dict[str, str]] = field(default_factory=dict)
     key: str = ""  # what it was rendered from (see MarkdownEngine.key)
+    too_slow: bool = False  # rendering was stopped at RENDER_SECONDS
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -71,6 +77,7 @@ class Rendered:
             "warnings": self.warnings,
             "excluded_targets": sorted(self.excluded_targets),
             "links_to_anchors": self.links_to_anchors,
+            "too_slow": self.too_slow,
         }
 
     @classmethod
@@ -82,6 +89,7 @@ class Rendered:
             warnings=[(target, message) for target, message in data["warnings"]],
             excluded_targets=frozenset(data["excluded_targets"]),
             links_to_anchors=dict(data["links_to_anchors"]),
+            too_slow=bool(data["too_slow"]),
             key=key,
         )
 
@@ -136,6 +144,29 @@ def captured(logger: logging.Logger) -> Iterator[list[logging.LogRecord]]:
         logger.removeHandler(handler)
         logger.setLevel(saved[0])
         logger.propagate = saved[1]
+
+
+class _TooSlow(Exception):
+    pass
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Stop the block after `seconds` (a timer signal: main thread of a process only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 class MarkdownEngine:
@@ -202,8 +233,10 @@ class MarkdownEngine:
         # MkDocs passes the list on to Python-Markdown, which takes extension objects too.
         self.config.markdown_extensions = [*self._extensions, _RecordLinks(rendered)]  # type: ignore[list-item]
         try:
-            with captured(_PAGES_LOG) as records:
+            with captured(_PAGES_LOG) as records, _time_limit(RENDER_SECONDS):
                 page.render(self.config, self.files)
+        except _TooSlow:
+            return Rendered(key=key, too_slow=True)
         finally:
             self.config.markdown_extensions = self._extensions
         rendered.ids = frozenset(page.present_anchor_ids or ())

@@ -110,6 +110,15 @@ def scan_page(
         page.has_macros = bool(regions)
         body = _blank_regions(body, regions)
     page.rendered = engine.render(path, body)
+    if page.rendered.too_slow:
+        page.problems.append(
+            Problem(
+                shown_as,
+                1,
+                "this page takes too long to read as Markdown (a page should take milliseconds):"
+                " look for a long run of unclosed '<!--', '```' or '[' and close or remove them",
+            )
+        )
     prose = _blank_regions(body, _html_comments(body)) if "<!--" in body else body
     prose = _blank_code_blocks(prose)
     if "`" in prose:

@@ -92,6 +92,8 @@ def review_date_problems(page: Page, today: date) -> list[Problem]:
 
 
 def _add_years(day: date, years: int) -> date:
+    if day.year + years > date.max.year:
+        return date.max
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
