@@ -25,12 +25,9 @@ from guide.problems import Problem
 # Built pages are bigger than sources (navigation, search index links), but not this big.
 MAX_HTML_BYTES = 10 * 1024 * 1024
 # Attribute names in lower case, as MkDocs, Material and Python-Markdown write them.
-_ATTRIBUTE = re.compile(r"""\s(href|src|srcset|id)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_ANCHOR_NAME = re.compile(r"""<a\s[^>]*?\bname\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
-# Text that is not markup: attributes seen inside it are not links.
-_NOT_MARKUP = re.compile(
-    r"<!--.*?-->|<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL
-)
+_ATTRIBUTE = re.compile(r"""\s(href|src|srcset|id|name)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+# How far back an attribute's tag may start: no tag MkDocs or Material writes is longer.
+_LONGEST_TAG = 10_000
 _SKIPPED_SCHEMES = ("mailto:", "tel:", "data:", "javascript:", "blob:", "about:")
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
 
@@ -52,15 +49,42 @@ class HtmlPage:
     references: list[Reference] = field(default_factory=list)
 
 
+def _not_markup(text: str) -> list[int]:
+    """start, end, start, end, ... of comments and script and style bodies, in one pass.
+
+    Each kind's next opener is searched again only once the scan has passed it, so text
+    full of unclosed '<!--' or '<script ' costs linear time, not quadratic."""
+    lower = text.lower()
+    openers = ("<!--", "<script", "<style")
+    next_at = {opener: lower.find(opener) for opener in openers}
+    skipped: list[int] = []
+    position = 0
+    while True:
+        for opener, found in next_at.items():
+            if 0 <= found < position:
+                next_at[opener] = lower.find(opener, position)
+        present = [(found, opener) for opener, found in next_at.items() if found >= 0]
+        if not present:
+            return skipped
+        start, opener = min(present)
+        if opener == "<!--":
+            end = lower.find("-->", start + 4)
+            body_start, body_end = start, (len(text) if end < 0 else end + 3)
+        else:
+            body_start = lower.find(">", start) + 1
+            if body_start == 0:
+                return skipped
+            end = lower.find(f"</{opener[1:]}", body_start)
+            body_end = len(text) if end < 0 else end
+        skipped += [body_start, body_end]
+        position = max(body_end, start + 1)
+
+
 def _scan(text: str) -> tuple[set[str], list[tuple[int, str, str]]]:
     """Ids, and (position, attribute, url) of every reference, in document order."""
     ids: set[str] = set()
     references: list[tuple[int, str, str]] = []
-    skipped: list[int] = []  # start, end, start, end, ... of comments and script bodies
-    if "<!--" in text or "<script" in text or "<style" in text:
-        for match in _NOT_MARKUP.finditer(text):
-            opening_end = text.find(">", match.start()) + 1 if match.group(1) else match.start()
-            skipped += [opening_end, match.end()]
+    skipped = _not_markup(text) if "<" in text else []
     for match in _ATTRIBUTE.finditer(text):
         position = match.start()
         if skipped and bisect.bisect(skipped, position) % 2:
@@ -71,14 +95,16 @@ def _scan(text: str) -> tuple[set[str], list[tuple[int, str, str]]]:
             value = html.unescape(value)
         if attribute == "id":
             ids.add(value)
+        elif attribute == "name":
+            tag = text.rfind("<", max(0, position - _LONGEST_TAG), position)
+            if tag >= 0 and text[tag + 1 : tag + 3].lower() in ("a ", "a\t", "a\n"):
+                ids.add(value)
         elif attribute == "srcset":
             for part in value.split(","):
                 if part.split():
                     references.append((position, attribute, part.split()[0]))
         else:
             references.append((position, attribute, value.strip()))
-    if "name=" in text:
-        ids.update(html.unescape(m.group(1)) for m in _ANCHOR_NAME.finditer(text))
     return ids, references
 
 
