@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from checks.markdown import scan_page
 from checks.order_claims import order_claim_problems
+from checks.site_html import scan_html
 from conftest import REPO_ROOT, copy_site_sources, markdown_engine, run_mkdocs_build
 from guide.stages import load_stages
 
@@ -162,3 +163,11 @@ def test_the_cache_cannot_smuggle_in_a_result(tmp_path: Path) -> None:
     assert code == 1 and any("nowhere.md" in line for line in lines)
     code, lines, _ = validate(site)  # now from its own cache
     assert code == 1 and any("nowhere.md" in line for line in lines)
+
+
+@pytest.mark.parametrize("opener", ["<script ", "<!--", "<style", '<a name="x" ', ' id="a"', "<"])
+def test_pathological_built_html_is_checked_in_under_a_second(opener: str) -> None:
+    text = opener * (2_000_000 // len(opener))
+    start = time.perf_counter()
+    scan_html(text)
+    assert time.perf_counter() - start < 1.0
