@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checks.markdown import scan_page
-from checks.order_claims import order_claim_problems
 from checks.site_html import scan_html
+from checks.stage_pages import stage_page_problems
 from conftest import REPO_ROOT, copy_site_sources, markdown_engine, run_mkdocs_build
 from guide.stages import load_stages
 
@@ -137,7 +137,7 @@ def test_pathological_pages_are_checked_in_under_a_second(opener: str, size: int
     stage = PROGRAM.stages[3]
     start = time.perf_counter()
     page = scan_page(text, stage.page, "docs/x.md", markdown_engine(), frozenset())
-    order_claim_problems(page.prose, page.shown_as, stage, PROGRAM)
+    stage_page_problems(page, stage, PROGRAM)
     assert time.perf_counter() - start < 1.0
 
 

@@ -11,6 +11,8 @@ from guide.problems import Problem
 from guide.stages import STAGES_FILE, Stage, StageProgram
 
 STAGES_DIR = "stages"
+# Longer lines are not sentences an editor wrote (a pasted blob, an attack on the checker).
+MAX_PROSE_LINE = 10_000
 
 
 def stage_page_problems(
@@ -26,7 +28,12 @@ def stage_page_problems(
         )
         for line in page.h1_lines
     ]
-    problems += order_claim_problems(page.prose, page.shown_as, stage, program, names)
+    if page.rendered.too_slow:
+        return problems  # the page is refused already; its text is not prose an editor wrote
+    prose = "\n".join(
+        "" if len(line) > MAX_PROSE_LINE else line for line in page.prose.split("\n")
+    )
+    problems += order_claim_problems(prose, page.shown_as, stage, program, names)
     return problems
 
 
