@@ -55,4 +55,4 @@ hooks: $(INSTALLED)  ## run ruff, the validator and YAML checks before every com
 	$(BIN)/pre-commit install
 
 clean:
-	rm -rf site .site-build-* .pytest_cache
+	rm -rf site .site-versions .site-build-* .site-build.lock .pytest_cache

@@ -3,30 +3,132 @@
 1. Check the Markdown source (validate.py); stop on errors.
 2. `mkdocs build --strict` into a fresh folder next to site/ (same file system).
 3. Check the built HTML (validate.py --site); stop on errors.
-4. Only then swap the new folder in for site/.
+4. Only then publish it, in one atomic step.
 
-Whenever a step fails, the new folder is removed and the previous site/ is left
-exactly as it was.
+How site/ is published: `site` is a symbolic link to the current build, which lives in
+`.site-versions/<UTC time>/`. A new build is moved into `.site-versions/` and then a new link
+is renamed over `site` (`os.replace`: one rename(2), atomic), so a reader, a web server or a
+kill at any instant sees the old site or the new one, each complete; there is never a moment
+without site/. Published folders are 0755 and files 0644, whatever the umask.
+
+The first build after an older `make build` (when site/ is a plain folder) swaps the folder
+and the new link in one step with Linux's renameat2(RENAME_EXCHANGE). Where that is not
+available (not Linux, or a file system without it) the swap is two renames, and a kill
+between them leaves no site/ for that one moment; the next build puts the old folder back
+first. After that first build site is a link and every later publish is a single rename.
+
+The next build removes what a killed build left (`.site-build-*`, versions nothing points
+at); the current and the previous version are kept. Two builds of one site at once are
+refused: each holds `.site-build.lock` (flock) while it runs. A `site` link that points
+somewhere else (a web root the user linked) is never replaced; the build refuses it.
+
+Whenever a step fails or the build is interrupted, nothing that was new is kept, site/ is
+left exactly as it was, and the last line printed is one `build: ...` message.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
+import errno
+import fcntl
+import json
 import os
+import re
+import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from types import FrameType
 
 import validate
 from checks.report import render_report
 from checks.settings import read_settings
 from checks.site_html import check_site
 
-# The build folder's name, next to site/; .gitignore lists it.
-BUILD_PREFIX = ".site-build-"
+# Next to site/ (same file system, so renames are atomic), named after it; .gitignore lists
+# them. `.site-build-*`: a build in progress, or the link about to replace site; never kept.
+# `.site-versions/`: the published builds; `site` links to one. `.site-build.lock`: held
+# (flock) by the one build that may run.
+BUILD_PREFIX = ".{name}-build-"
+VERSIONS = ".{name}-versions"
+LOCK = ".{name}-build.lock"
+DIRECTORY_MODE = 0o755
+FILE_MODE = 0o644
+# The latest time Python's datetime (and so MkDocs) can show: 9999-12-31 23:59:59 UTC.
+LATEST_EPOCH = 253_402_300_799
+
+# MkDocs, run so that an OSError (a full disk, say) comes back as a message, not a traceback:
+# the error is written as JSON to the file descriptor given first.
+_MKDOCS = """\
+import json, os, sys
+from mkdocs.__main__ import cli
+report = int(sys.argv.pop(1))
+try:
+    cli.main(args=sys.argv[1:], prog_name="mkdocs")
+except OSError as error:
+    data = [error.errno, error.strerror, error.filename, error.filename2]
+    os.write(report, json.dumps(data).encode())
+    sys.exit(1)
+"""
+
+
+class BuildStopped(Exception):
+    """A problem the editor can fix; the message is printed after 'build: '."""
+
+    def __init__(self, message: str, status: int = 1) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class Interrupted(BaseException):
+    """SIGTERM or SIGHUP arrived (Ctrl-C is KeyboardInterrupt)."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number)
+        self.number = number
+
+
+@dataclass
+class Site:
+    """Where one site is published, and what this build has done to it so far."""
+
+    path: Path  # the `site` link
+    shown: str  # as the editor typed it: "site"
+    version: Path | None = None  # the new build, once it is in the versions folder
+
+    @property
+    def parent(self) -> Path:
+        return self.path.parent
+
+    @property
+    def versions(self) -> Path:
+        return self.parent / VERSIONS.format(name=self.path.name)
+
+    @property
+    def prefix(self) -> str:
+        return BUILD_PREFIX.format(name=self.path.name)
+
+    @property
+    def lock(self) -> Path:
+        return self.parent / LOCK.format(name=self.path.name)
+
+    def published(self) -> bool:
+        """Whether site now points at this build's version (the one fact that matters)."""
+        return self.version is not None and _link_target(self.path) == self.version
+
+    def outcome(self) -> str:
+        if self.published():
+            return f"{self.shown}/ was already replaced by the new build"
+        return f"{self.shown}/ was not changed"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -38,35 +140,168 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     root: Path = args.root.resolve()
-    if not (root / "mkdocs.yml").is_file():
-        parser.error(f"no mkdocs.yml in '{args.root}'")
-    site = root / args.site_dir
-
-    if validate.main(["--root", str(root)]) != 0:
-        print(f"build: the source has problems; {args.site_dir}/ was not changed.")
-        return 1
-    build = Path(tempfile.mkdtemp(prefix=BUILD_PREFIX, dir=site.parent))
+    site = Site(root / args.site_dir, args.site_dir.rstrip("/") or args.site_dir)
     try:
-        if not _mkdocs_build(root, build):
-            print(f"build: mkdocs build failed; {args.site_dir}/ was not changed.")
+        with _signals_stop_the_build():
+            return _build(root, site)
+    except BuildStopped as stopped:
+        print(f"build: {stopped}")
+        return stopped.status
+    except OSError as error:
+        print(f"build: {_describe(error, root)}; {site.outcome()}.")
+        return 1
+    except KeyboardInterrupt:
+        print(f"build: interrupted; {site.outcome()}.")
+        return 128 + signal.SIGINT
+    except Interrupted as interrupted:
+        print(f"build: stopped by {signal.Signals(interrupted.number).name}; {site.outcome()}.")
+        return 128 + interrupted.number
+
+
+def _build(root: Path, site: Site) -> int:
+    _check_environment(site)
+    if not (root / "mkdocs.yml").is_file():
+        raise BuildStopped(
+            f"there is no mkdocs.yml in '{root}'; run make build in the repository, or pass "
+            f"--root; {site.shown}/ was not changed.",
+            status=2,
+        )
+    site.parent.mkdir(parents=True, exist_ok=True)
+    with _lock(site):
+        _put_back_a_lost_site(site)
+        current = _current_version(site)
+        _tidy(site, keep={current, *_newest_other(site, current)})
+        if validate.main(["--root", str(root)]) != 0:
+            print(f"build: the source has problems; {site.shown}/ was not changed.")
             return 1
-        if not _site_is_clean(root, build, shown_as=args.site_dir):
-            print(f"build: the built site has problems; {args.site_dir}/ was not changed.")
-            return 1
-        _replace(site, build)
-    finally:
-        shutil.rmtree(build, ignore_errors=True)
-    print(f"build: published {args.site_dir}/")
+        build = Path(tempfile.mkdtemp(prefix=site.prefix, dir=site.parent))
+        try:
+            if not _mkdocs_build(root, build):
+                print(f"build: mkdocs build failed; {site.shown}/ was not changed.")
+                return 1
+            if not _site_is_clean(root, build, shown_as=site.shown):
+                print(f"build: the built site has problems; {site.shown}/ was not changed.")
+                return 1
+            _usual_modes(build)
+            _publish(site, build)
+        finally:
+            shutil.rmtree(build, ignore_errors=True)
+        assert site.version is not None
+        _tidy(site, keep={site.version.name, current})
+    print(f"build: published {site.shown}/")
     return 0
 
 
+# --- What the editor can get wrong ----------------------------------------------------------
+
+
+def _check_environment(site: Site) -> None:
+    """MkDocs (and the validator, which renders pages with it) reads SOURCE_DATE_EPOCH."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is None or (re.fullmatch(r"[0-9]+", value) and int(value) <= LATEST_EPOCH):
+        return
+    raise BuildStopped(
+        f"SOURCE_DATE_EPOCH is '{value}', but it must be a whole number of seconds since "
+        "1970-01-01 UTC, like 1764633600 (make sets it to the last commit's time); correct "
+        f"it or unset it; {site.shown}/ was not changed."
+    )
+
+
+def _describe(error: OSError, root: Path) -> str:
+    """One line for an error of the file system, naming the file relative to the repository
+    (for a full disk, the file being written: a copy's destination, not its source)."""
+    number = error.errno
+    name = error.filename
+    if number in (errno.ENOSPC, errno.EDQUOT) and error.filename2 is not None:
+        name = error.filename2
+    if name is not None:
+        path = Path(os.fsdecode(name))
+        name = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    where = f" '{name}'" if name else ""
+    if number in (errno.ENOSPC, errno.EDQUOT):
+        return f"the disk is full (no space left to write{where}); free some space and build again"
+    if number in (errno.EACCES, errno.EPERM):
+        return (
+            f"not allowed to change{where} ({error.strerror}); check who owns it and its "
+            "permissions (ls -ld), or whether it is immutable (lsattr)"
+        )
+    if number == errno.EROFS:
+        return f"the file system is read-only (cannot write{where})"
+    return f"{error.strerror or error}{':' if where else ''}{where}"
+
+
+# --- One build at a time; interruptions ----------------------------------------------------
+
+
+@contextmanager
+def _lock(site: Site) -> Iterator[None]:
+    """Hold the site's lock file (flock) or refuse: a second build must not touch the first's
+    folders. The lock goes with the process, even a killed one; the file stays."""
+    descriptor = os.open(site.lock, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildStopped(
+                f"another build of {site.shown}/ is running (it holds {site.lock.name}); run "
+                f"make build again when it has finished; {site.shown}/ was not changed."
+            ) from None
+        yield
+    finally:
+        os.close(descriptor)
+
+
+@contextmanager
+def _signals_stop_the_build() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise Interrupted, so that cleaning up runs as for Ctrl-C."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(number: int, frame: FrameType | None) -> None:
+        raise Interrupted(number)
+
+    previous = {number: signal.signal(number, stop) for number in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+# --- Building and checking ------------------------------------------------------------------
+
+
 def _mkdocs_build(root: Path, build: Path) -> bool:
-    """Run the strict build; its own output (the errors an editor needs) goes to the terminal."""
+    """Run the strict build; its own output (the errors an editor needs) goes to the terminal.
+    An OSError inside MkDocs is raised here (and so reported in one line)."""
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean"]
+    report, report_to = os.pipe()
+    command = [sys.executable, "-c", _MKDOCS, str(report_to), "build", "--strict", "--clean"]
     command += ["--config-file", str(root / "mkdocs.yml"), "--site-dir", str(build)]
-    completed = subprocess.run(command, cwd=root, env=environment, check=False)
-    return completed.returncode == 0
+    try:
+        process = subprocess.Popen(command, cwd=root, env=environment, pass_fds=(report_to,))
+        os.close(report_to)
+        report_to = -1
+        try:
+            returncode = process.wait()
+        except BaseException:  # interrupted: MkDocs must stop writing before cleaning up
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            raise
+        error = os.read(report, 65536)
+    finally:
+        os.close(report)
+        if report_to >= 0:
+            os.close(report_to)
+    if error:
+        number, strerror, filename, filename2 = json.loads(error)
+        raise OSError(number, strerror, filename, None, filename2)
+    return returncode == 0
 
 
 def _site_is_clean(root: Path, build: Path, shown_as: str) -> bool:
@@ -78,18 +313,155 @@ def _site_is_clean(root: Path, build: Path, shown_as: str) -> bool:
     return not any(problem.severity == "error" for problem in problems)
 
 
-def _replace(site: Path, build: Path) -> None:
-    """site/ becomes the new build: two renames on one file system, then the old one goes."""
-    backup = build.with_name(build.name + "-old")
-    if site.exists():
-        site.rename(backup)
+def _usual_modes(folder: Path) -> None:
+    """Folders 0755, files 0644, whatever the umask (and mkdtemp's 0700): a web server
+    running as another user can read them. Links inside are left alone."""
+    folder.chmod(DIRECTORY_MODE)
+    for directory, folders, files in os.walk(folder):
+        for name in folders:
+            if not (path := Path(directory, name)).is_symlink():
+                path.chmod(DIRECTORY_MODE)
+        for name in files:
+            if not (path := Path(directory, name)).is_symlink():
+                path.chmod(FILE_MODE)
+
+
+# --- Publishing -----------------------------------------------------------------------------
+
+
+def _link_target(link: Path) -> Path | None:
+    """Where a symbolic link points, as an absolute path (not resolved further); None when
+    `link` is not a link."""
+    if not link.is_symlink():
+        return None
+    return Path(os.path.normpath(link.parent / link.readlink()))
+
+
+def _current_version(site: Site) -> str | None:
+    """The name of the published version; None for no site/ or a plain folder (from before
+    versions). Refuses what make build never makes: a link elsewhere, a file."""
+    target = _link_target(site.path)
+    if target is not None:
+        if target.parent == site.versions:
+            return target.name  # even when it is missing: then there is nothing to keep
+        raise BuildStopped(
+            f"{site.shown} is a link to '{site.path.readlink()}', which make build did not "
+            f"make, so it is not replaced; remove the link (make build then makes "
+            f"{site.shown}/ itself, and a web server can serve that), or publish into that "
+            f"folder with: scripts/build_site.py --site-dir {target}; "
+            f"{site.shown}/ was not changed."
+        )
+    if site.path.exists() and not site.path.is_dir():
+        raise BuildStopped(
+            f"{site.shown} is a file, not a folder; move it away and build again; "
+            f"{site.shown}/ was not changed."
+        )
+    return None
+
+
+def _version_name(site: Site) -> str:
+    """A name that sorts by time and is not taken (builds are serialised by the lock)."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    name, count = stamp, 1
+    while (site.versions / name).is_symlink() or (site.versions / name).exists():
+        count += 1
+        name = f"{stamp}-{count}"
+    return name
+
+
+def _publish(site: Site, build: Path) -> None:
+    """The checked build becomes site/, in one atomic step: it moves into the versions
+    folder, then a new link is renamed over `site`. Undone unless site points at it."""
+    site.versions.mkdir(mode=DIRECTORY_MODE, exist_ok=True)
+    site.versions.chmod(DIRECTORY_MODE)
+    version = site.versions / _version_name(site)
+    link = site.parent / f"{site.prefix}link-{secrets.token_hex(4)}"
     try:
-        build.rename(site)
-    except OSError:
-        if backup.exists():
-            backup.rename(site)  # put the previous site back
+        build.rename(version)
+        site.version = version
+        link.symlink_to(version.relative_to(site.parent), target_is_directory=True)
+        if site.path.is_dir() and not site.path.is_symlink():
+            _replace_plain_folder(site, link)
+        else:
+            link.replace(site.path)  # the commit: one rename over the old link
+    except BaseException:
+        if not site.published():
+            shutil.rmtree(version, ignore_errors=True)
+        if link.is_symlink():
+            link.unlink()
         raise
-    shutil.rmtree(backup, ignore_errors=True)
+
+
+def _replace_plain_folder(site: Site, link: Path) -> None:
+    """Once, for a site/ folder made before versions: swap it with the link in one step
+    where the system can; otherwise two renames, with no site/ in between."""
+    if _exchange(link, site.path):
+        shutil.rmtree(link, ignore_errors=True)  # the old folder now has the link's name
+        return
+    old = site.parent / f"{site.prefix}old-{secrets.token_hex(4)}"
+    site.path.rename(old)
+    try:
+        link.replace(site.path)
+    except BaseException:
+        old.rename(site.path)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two names atomically (Linux renameat2 with RENAME_EXCHANGE); False where the
+    system or the file system cannot."""
+    if sys.platform != "linux":
+        return False
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:  # a C library without it (glibc before 2.28)
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
+    renameat2.argtypes += [ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    names = os.fsencode(first), os.fsencode(second)
+    if renameat2(at_fdcwd, names[0], at_fdcwd, names[1], rename_exchange) == 0:
+        return True
+    number = ctypes.get_errno()
+    if number in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(number, os.strerror(number), os.fsdecode(second))
+
+
+def _put_back_a_lost_site(site: Site) -> None:
+    """A build killed between the two renames of _replace_plain_folder left no site/ but
+    the complete old folder: put it back before anything else."""
+    if site.path.is_symlink() or site.path.exists():
+        return
+    lost = sorted(
+        (path for path in site.parent.glob(f"{site.prefix}old-*") if path.is_dir()),
+        key=lambda path: path.stat().st_mtime,
+    )
+    if lost:
+        lost[-1].rename(site.path)
+
+
+def _newest_other(site: Site, current: str | None) -> list[str]:
+    """The newest version but the current one: the previous site, kept for a while."""
+    if not site.versions.is_dir():
+        return []
+    others = sorted(path.name for path in site.versions.iterdir() if path.name != current)
+    return others[-1:]
+
+
+def _tidy(site: Site, keep: set[str | None]) -> None:
+    """Remove what earlier (killed) builds left: build folders, links, versions not kept.
+    Best effort: what cannot be removed now is tried again next time."""
+    leftovers = list(site.parent.glob(f"{site.prefix}*"))
+    if site.versions.is_dir():
+        leftovers += [path for path in site.versions.iterdir() if path.name not in keep]
+    for path in leftovers:
+        with suppress(OSError):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
 
 
 if __name__ == "__main__":

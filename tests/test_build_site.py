@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+import errno
+import fcntl
+import os
 import re
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tarfile
+import threading
+import time
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -111,3 +123,488 @@ def test_a_first_build_creates_the_site(project: Path, capsys: pytest.CaptureFix
     assert build_site.main(["--root", str(project), "--site-dir", "public"]) == 0
     assert (site / "index.html").is_file()
     assert capsys.readouterr().out.splitlines()[-1] == "build: published public/"
+
+
+# --- Publishing in one step: kills, leftovers, modes, links, locks, messages -----------------
+
+OLD = {"index.html": b"<p>the previous site</p>\n", "old/page.html": b"\x00previous\xff"}
+NEW = {
+    "index.html": b"<p>the new site</p>\n",
+    "stages/one/index.html": b"<h1>One</h1>\n",
+    "assets/data.bin": bytes(range(256)),
+}
+
+
+class Killed(BaseException):
+    """The process dies here: nothing after it runs, not even clean-up."""
+
+
+@pytest.fixture
+def quick(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+    """Builds without MkDocs or the checks: the build 'makes' the files of the returned
+    dict (NEW unless a test changes it); everything else is build_site's own."""
+    content = dict(NEW)
+
+    def fake_build(root: Path, build: Path) -> bool:
+        for name, data in content.items():
+            (build / name).parent.mkdir(parents=True, exist_ok=True)
+            (build / name).write_bytes(data)
+        return True
+
+    monkeypatch.setattr(build_site.validate, "main", lambda argv: 0)
+    monkeypatch.setattr(build_site, "_mkdocs_build", fake_build)
+    monkeypatch.setattr(build_site, "_site_is_clean", lambda root, build, shown_as: True)
+    return content
+
+
+def small_project(root: Path, start: str, content: dict[str, bytes]) -> Path:
+    """A project for quick builds. start: 'none' (no site/ yet), 'folder' (site/ is a plain
+    folder, as older builds made it) or 'link' (published once by this build, as OLD)."""
+    root.mkdir(parents=True)
+    (root / "mkdocs.yml").write_text("site_name: test\n")
+    if start == "folder":
+        for name, data in OLD.items():
+            (root / "site" / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / "site" / name).write_bytes(data)
+    elif start == "link":
+        content.clear()
+        content.update(OLD)
+        assert build_site.main(["--root", str(root)]) == 0
+        content.clear()
+        content.update(NEW)
+    return root
+
+
+def versions(root: Path) -> list[str]:
+    folder = root / ".site-versions"
+    return sorted(path.name for path in folder.iterdir()) if folder.exists() else []
+
+
+# Every call that changes the file system, in build_site and in what it calls.
+FILE_SYSTEM_STEPS = [
+    (os, "mkdir"),
+    (os, "chmod"),
+    (os, "rename"),
+    (os, "replace"),
+    (os, "symlink"),
+    (os, "unlink"),
+    (os, "rmdir"),
+    (shutil, "rmtree"),
+    (build_site, "_exchange"),
+]
+
+
+def fail_at_step(
+    monkeypatch: pytest.MonkeyPatch, step: int | None, error: BaseException | None = None
+) -> list[str]:
+    """Count the file system steps; at step number `step` raise `error` once (an OSError:
+    the program goes on), or, with no error, raise Killed then and at every later step."""
+    calls: list[str] = []
+
+    def counted(module: object, name: str) -> Callable[..., object]:
+        real = getattr(module, name)
+
+        def step_of_the_build(*args: object, **kwargs: object) -> object:
+            calls.append(name)
+            if step is None or len(calls) < step or (error is not None and len(calls) > step):
+                return real(*args, **kwargs)
+            if error is None:
+                raise Killed(f"killed at step {len(calls)}: {name}")
+            if name == "rmtree" and kwargs.get("ignore_errors"):
+                return None  # what rmtree does with an OSError then
+            raise error
+
+        return step_of_the_build
+
+    for module, name in FILE_SYSTEM_STEPS:
+        monkeypatch.setattr(module, name, counted(module, name))
+    return calls
+
+
+def run_with_failure(
+    root: Path, step: int | None, error: BaseException | None = None
+) -> tuple[int | None, list[str]]:
+    with pytest.MonkeyPatch.context() as patch:
+        calls = fail_at_step(patch, step, error)
+        try:
+            return build_site.main(["--root", str(root)]), calls
+        except Killed:
+            return None, calls
+
+
+@pytest.mark.parametrize(
+    ("start", "exchange"),
+    [("none", "-"), ("folder", "renameat2"), ("folder", "two renames"), ("link", "-")],
+)
+def test_a_kill_at_any_step_leaves_the_old_or_the_new_site(
+    tmp_path: Path,
+    quick: dict[str, bytes],
+    monkeypatch: pytest.MonkeyPatch,
+    start: str,
+    exchange: str,
+) -> None:
+    """Killed before each file system step in turn (nothing after the kill runs), site/ is
+    the complete old site or the complete new one; the next build removes what was left.
+    The swap of a plain site/ folder for the link (once) is renameat2(RENAME_EXCHANGE) or,
+    where the system has none, two renames."""
+    if exchange == "two renames":
+        monkeypatch.setattr(build_site, "_exchange", lambda first, second: False)
+    old = {} if start == "none" else OLD
+    status, steps = run_with_failure(small_project(tmp_path / "count", start, quick), None)
+    assert status == 0
+    assert ("_exchange" if start == "folder" else "replace") in steps
+    gaps = 0
+    for step in range(1, len(steps) + 1):
+        root = small_project(tmp_path / str(step), start, quick)
+        status, _ = run_with_failure(root, step)
+        assert status is None, f"step {step} of {steps} was never reached"
+        seen = snapshot(root / "site")
+        if exchange == "two renames" and seen == {}:
+            gaps += 1
+            # The one moment without site/ (renamed away, the link not yet in place): the
+            # next build, even a failed one, first puts the old folder back.
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(build_site.validate, "main", lambda argv: 1)
+                assert build_site.main(["--root", str(root)]) == 1
+            assert snapshot(root / "site") == old, f"killed at step {step}: {steps[step - 1]}"
+        else:
+            assert seen in (old, NEW), f"killed at step {step}: {steps[step - 1]}"
+        assert build_site.main(["--root", str(root)]) == 0
+        assert snapshot(root / "site") == NEW
+        assert leftovers(root) == [], f"killed at step {step}: {steps[step - 1]}"
+        assert len(versions(root)) <= 2
+        assert (root / "site").resolve().parent == root / ".site-versions"
+    assert gaps == (1 if exchange == "two renames" else 0)
+
+
+@pytest.mark.parametrize("start", ["none", "folder", "link"])
+def test_a_full_disk_at_any_step_gives_a_message_that_tells_the_truth(
+    tmp_path: Path, quick: dict[str, bytes], capfd: pytest.CaptureFixture, start: str
+) -> None:
+    """ENOSPC at each file system step in turn: one `build:` line, no traceback, and site/
+    is what the line says: the old site ('not changed') or the new one."""
+    old = {} if start == "none" else OLD
+    _, steps = run_with_failure(small_project(tmp_path / "count", start, quick), None)
+    capfd.readouterr()
+    for step in range(1, len(steps) + 1):
+        root = small_project(tmp_path / str(step), start, quick)
+        full = OSError(errno.ENOSPC, "No space left on device", str(root / ".site-build-x"))
+        status, _ = run_with_failure(root, step, full)
+        captured = capfd.readouterr()
+        last = captured.out.splitlines()[-1]
+        assert "Traceback" not in captured.out + captured.err
+        if status == 0:  # a step that may fail: removing what is no longer needed
+            assert last == "build: published site/"
+            assert snapshot(root / "site") == NEW
+        else:
+            assert status == 1
+            assert last == (
+                "build: the disk is full (no space left to write '.site-build-x'); free some "
+                "space and build again; site/ was not changed."
+            ), f"step {step}: {steps[step - 1]}"
+            assert snapshot(root / "site") == old, f"step {step}: {steps[step - 1]}"
+        assert build_site.main(["--root", str(root)]) == 0
+        assert leftovers(root) == []
+        capfd.readouterr()
+
+
+def test_the_next_build_removes_what_killed_builds_left(
+    tmp_path: Path, quick: dict[str, bytes], capsys: pytest.CaptureFixture
+) -> None:
+    root = small_project(tmp_path / "project", "link", quick)
+    (previous,) = versions(root)
+    (root / ".site-build-abc123" / "stages").mkdir(parents=True)
+    (root / ".site-build-abc123" / "stages" / "index.html").write_text("half a build")
+    (root / ".site-build-link-1234").symlink_to(".site-versions/gone")
+    for stale in ("20000101T000000.000000Z", "20000102T000000.000000Z"):
+        (root / ".site-versions" / stale).mkdir()
+        (root / ".site-versions" / stale / "index.html").write_text("unpublished")
+    assert build_site.main(["--root", str(root)]) == 0
+    assert leftovers(root) == []
+    current = (root / "site").readlink().name
+    assert versions(root) == sorted([previous, current])  # the current and the previous
+    assert build_site.main(["--root", str(root)]) == 0
+    assert previous not in versions(root)
+    assert len(versions(root)) == 2
+    capsys.readouterr()
+
+
+def test_the_published_files_can_be_read_by_everyone_whatever_the_umask(
+    project: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """A real build with umask 077: a web server running as another user can still read it."""
+    umask = os.umask(0o077)
+    try:
+        assert build_site.main(["--root", str(project)]) == 0
+    finally:
+        os.umask(umask)
+    site = project / "site"
+    modes = {
+        path.relative_to(site).as_posix(): stat.S_IMODE(path.stat().st_mode)
+        for path in [site, *site.rglob("*")]
+    }
+    assert len(modes) > 20
+    wrong = {
+        name: oct(mode)
+        for name, mode in modes.items()
+        if mode != (0o755 if (site / name).is_dir() else 0o644)
+    }
+    assert wrong == {}
+    assert stat.S_IMODE((project / ".site-versions").stat().st_mode) == 0o755
+    assert stat.S_IMODE(os.lstat(site.resolve()).st_mode) == 0o755
+    capsys.readouterr()
+
+
+def test_site_is_a_link_to_the_current_version_that_tar_and_the_checks_follow(
+    tmp_path: Path, quick: dict[str, bytes], capsys: pytest.CaptureFixture
+) -> None:
+    """actions/upload-pages-artifact archives `path: site` with `tar --dereference
+    --directory site .`: the archive holds the files themselves, not a link."""
+    root = small_project(tmp_path / "project", "link", quick)
+    assert build_site.main(["--root", str(root)]) == 0
+    site = root / "site"
+    assert site.is_symlink()
+    assert not site.readlink().is_absolute()  # the repository can move
+    tar = shutil.which("tar")
+    if tar is None:
+        pytest.skip("no tar")
+    archive = tmp_path / "artifact.tar"
+    command = [tar, "--dereference", "--hard-dereference", "--directory", str(site)]
+    subprocess.run(
+        [*command, "-cf", str(archive), "--exclude=.git", "--exclude=.github", "."], check=True
+    )
+    with tarfile.open(archive) as members:
+        files = {
+            member.name.removeprefix("./"): members.extractfile(member).read()  # type: ignore[union-attr]
+            for member in members
+            if member.isfile()
+        }
+        assert not any(member.issym() or member.islnk() for member in members)
+    assert files == NEW
+    capsys.readouterr()
+
+
+def test_a_site_link_made_by_the_user_is_refused(
+    tmp_path: Path, quick: dict[str, bytes], capsys: pytest.CaptureFixture
+) -> None:
+    """site -> a web root elsewhere: never replaced by a link or a folder of ours."""
+    root = small_project(tmp_path / "project", "none", quick)
+    web_root = tmp_path / "www" / "guide"
+    web_root.mkdir(parents=True)
+    (web_root / "index.html").write_text("served")
+    (root / "site").symlink_to(web_root)
+    assert build_site.main(["--root", str(root)]) == 1
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        f"build: site is a link to '{web_root}', which make build did not make, so it is not "
+        "replaced; remove the link (make build then makes site/ itself, and a web server can "
+        f"serve that), or publish into that folder with: scripts/build_site.py --site-dir "
+        f"{web_root}; site/ was not changed."
+    )
+    assert (root / "site").readlink() == web_root
+    assert snapshot(web_root) == {"index.html": b"served"}
+    assert leftovers(root) == []
+    assert versions(root) == []
+
+
+def test_a_second_build_at_the_same_time_is_refused(
+    tmp_path: Path, quick: dict[str, bytes], capsys: pytest.CaptureFixture
+) -> None:
+    root = small_project(tmp_path / "project", "link", quick)
+    before = snapshot(root / "site")
+    (root / ".site-build-left-by-the-first").mkdir()  # the running build's folder
+    with (root / ".site-build.lock").open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        assert build_site.main(["--root", str(root)]) == 1
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "build: another build of site/ is running (it holds .site-build.lock); run make build "
+        "again when it has finished; site/ was not changed."
+    )
+    assert snapshot(root / "site") == before
+    assert leftovers(root) == [".site-build-left-by-the-first"]  # not removed under its feet
+    assert build_site.main(["--root", str(root)]) == 0  # the lock went with its holder
+    assert snapshot(root / "site") == NEW
+
+
+@pytest.mark.parametrize("value", ["garbage", "", "1.5", "-1", "99999999999999"])
+def test_a_wrong_source_date_epoch_is_named(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture, value: str
+) -> None:
+    before = snapshot(project / "site")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    assert build_site.main(["--root", str(project)]) == 1
+    captured = capfd.readouterr()
+    assert captured.out.splitlines() == [
+        f"build: SOURCE_DATE_EPOCH is '{value}', but it must be a whole number of seconds "
+        "since 1970-01-01 UTC, like 1764633600 (make sets it to the last commit's time); "
+        "correct it or unset it; site/ was not changed."
+    ]
+    assert captured.err == ""
+    assert snapshot(project / "site") == before
+    assert leftovers(project) == []
+
+
+def test_the_script_itself_prints_one_line_and_no_traceback(project: Path) -> None:
+    script = project / "scripts" / "build_site.py"
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": "garbage"}
+    result = subprocess.run(
+        [sys.executable, str(script), "--root", str(project)],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode, result.stderr) == (1, "")
+    assert result.stdout.startswith("build: SOURCE_DATE_EPOCH is 'garbage', but it must be")
+    missing = subprocess.run(
+        [sys.executable, str(script), "--root", str(project / "docs")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (missing.returncode, missing.stderr) == (2, "")
+    assert missing.stdout == (
+        f"build: there is no mkdocs.yml in '{project / 'docs'}'; run make build in the "
+        "repository, or pass --root; site/ was not changed.\n"
+    )
+
+
+def add_hook(project: Path, code: str) -> None:
+    """A second MkDocs hook file for the project's build (the validator is skipped)."""
+    (project / "test_hook.py").write_text(code)
+    config = project / "mkdocs.yml"
+    text = config.read_text().replace("hooks:\n", "hooks:\n  - test_hook.py\n", 1)
+    assert "test_hook.py" in text
+    config.write_text(text)
+
+
+def test_a_full_disk_inside_mkdocs_gives_a_message(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture
+) -> None:
+    before = snapshot(project / "site")
+    add_hook(
+        project,
+        "import errno, os\n"
+        "def on_post_build(config):\n"
+        "    path = os.path.join(config.site_dir, 'sitemap.xml')\n"
+        # As shutil.copyfile raises it: the source first, then the file being written.
+        "    raise OSError(errno.ENOSPC, 'No space left on device', '/theme/x.js', None, path)\n",
+    )
+    monkeypatch.setattr(build_site.validate, "main", lambda argv: 0)
+    assert build_site.main(["--root", str(project)]) == 1
+    captured = capfd.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    assert re.fullmatch(
+        r"build: the disk is full \(no space left to write '\.site-build-\w+/sitemap\.xml'\); "
+        r"free some space and build again; site/ was not changed\.",
+        captured.out.splitlines()[-1],
+    ), captured.out.splitlines()[-1]
+    assert snapshot(project / "site") == before
+    assert leftovers(project) == []
+
+
+PERMISSION_PROBLEMS = {
+    # chattr +i site: the swap of the folder for the link is refused.
+    "immutable site": (
+        errno.EPERM,
+        "Operation not permitted",
+        "site",
+        "build: not allowed to change 'site' (Operation not permitted); check who owns it "
+        "and its permissions (ls -ld), or whether it is immutable (lsattr); "
+        "site/ was not changed.",
+    ),
+    # A versions folder made by another user.
+    "versions not ours": (
+        errno.EACCES,
+        "Permission denied",
+        ".site-versions",
+        "build: not allowed to change '.site-versions' (Permission denied); check who owns "
+        "it and its permissions (ls -ld), or whether it is immutable (lsattr); "
+        "site/ was not changed.",
+    ),
+}
+
+
+@pytest.mark.parametrize("problem", PERMISSION_PROBLEMS)
+def test_a_site_that_may_not_be_changed_gives_a_message(
+    tmp_path: Path,
+    quick: dict[str, bytes],
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture,
+    problem: str,
+) -> None:
+    number, strerror, target, expected = PERMISSION_PROBLEMS[problem]
+    root = small_project(tmp_path / "project", "folder", quick)
+    real_chmod = os.chmod
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise PermissionError(number, strerror, str(root / target))
+
+    def chmod(path: Path, *args: object, **kwargs: object) -> None:
+        if Path(path) == root / target:
+            refused()
+        real_chmod(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    if target == "site":
+        monkeypatch.setattr(build_site, "_exchange", refused)
+    else:
+        monkeypatch.setattr(os, "chmod", chmod)
+    assert build_site.main(["--root", str(root)]) == 1
+    captured = capfd.readouterr()
+    assert captured.out.splitlines() == [expected]
+    assert "Traceback" not in captured.err
+    assert snapshot(root / "site") == OLD
+    assert leftovers(root) == []
+
+
+def test_an_interrupted_build_cleans_up_and_stops_mkdocs(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture
+) -> None:
+    """SIGTERM while MkDocs runs: MkDocs is stopped, its folder removed, site/ as it was."""
+    before = snapshot(project / "site")
+    started = project / "mkdocs.pid"
+    add_hook(
+        project,
+        "import os, pathlib, time\n"
+        "def on_pre_build(config):\n"
+        f"    pathlib.Path({str(started)!r}).write_text(str(os.getpid()))\n"
+        "    time.sleep(60)\n",
+    )
+    monkeypatch.setattr(build_site.validate, "main", lambda argv: 0)
+
+    def terminate_when_mkdocs_runs() -> None:
+        for _ in range(600):
+            if started.exists() and started.read_text():
+                break
+            time.sleep(0.05)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=terminate_when_mkdocs_runs, daemon=True).start()
+    begun = time.monotonic()
+    assert build_site.main(["--root", str(project)]) == 128 + signal.SIGTERM
+    assert time.monotonic() - begun < 8  # stopped at once, not after a 10 s grace
+    assert capfd.readouterr().out.splitlines()[-1] == (
+        "build: stopped by SIGTERM; site/ was not changed."
+    )
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(started.read_text()), 0)  # MkDocs was stopped, not left running
+    assert snapshot(project / "site") == before
+    assert leftovers(project) == []
+
+
+def test_ctrl_c_cleans_up(
+    tmp_path: Path,
+    quick: dict[str, bytes],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture,
+) -> None:
+    root = small_project(tmp_path / "project", "link", quick)
+
+    def interrupted(root: Path, build: Path, shown_as: str) -> bool:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build_site, "_site_is_clean", interrupted)
+    assert build_site.main(["--root", str(root)]) == 130
+    assert capsys.readouterr().out.splitlines()[-1] == "build: interrupted; site/ was not changed."
+    assert snapshot(root / "site") == OLD
+    assert leftovers(root) == []
+    assert len(versions(root)) == 1
