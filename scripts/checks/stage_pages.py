@@ -30,9 +30,7 @@ def stage_page_problems(
     ]
     if page.rendered.too_slow:
         return problems  # the page is refused already; its text is not prose an editor wrote
-    prose = "\n".join(
-        "" if len(line) > MAX_PROSE_LINE else line for line in page.prose.split("\n")
-    )
+    prose = "\n".join("" if len(line) > MAX_PROSE_LINE else line for line in page.prose.split("\n"))
     problems += order_claim_problems(prose, page.shown_as, stage, program, names)
     return problems
 
