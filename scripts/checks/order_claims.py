@@ -33,7 +33,7 @@ _ALONE = {"next": 0, "first": 0, "last": 0}
 # Order verbs: (verbs, words that may come between, then what follows and where that puts
 # what is named: -1 before the subject, +1 after it, 0 'comes next/first/last'; or a
 # direction when the object follows the verb directly).
-_VERBS = (
+_VERBS: tuple[tuple[frozenset[str], frozenset[str] | set[str], dict[str, int] | int], ...] = (
     (_COME, frozenset(), _WHEN | _ALONE),
     (_STARTS | word_set("happen happens occur occurs take takes"), {"place"}, _WHEN | _ALONE),
     (_STARTS, frozenset(), {"once": -1}),
@@ -126,9 +126,11 @@ class _Claims:
     # --- what is claimed, and the messages ---------------------------------------------------
 
     def claim_position(
-        self, at: Word, stage: Stage, claimed: int, phrase: str, no: bool = False
+        self, at: Word, stage: Stage | None, claimed: int, phrase: str, no: bool = False
     ) -> bool:
         """`stage` is (or, if `no`, is not) at place `claimed`."""
+        if stage is None:  # callers have checked; the words' stages are optional
+            return False
         total = len(self.program)
         if ((total if claimed == LAST else claimed) == stage.number) != no:
             return False
@@ -143,9 +145,11 @@ class _Claims:
             self.add(at, f"says there are {count} stages ('{phrase}'), but stages.yml has {has}")
 
     def claim_neighbour(
-        self, at: Word, direction: int, named: Stage, of: Stage, no: bool = False
+        self, at: Word, direction: int, named: Stage | None, of: Stage, no: bool = False
     ) -> None:
         """`named` is right before (-1) or after (+1) `of`."""
+        if named is None:
+            return
         if named is self.page and of is not self.page:
             named, of, direction = of, named, -direction
         expected = self.beside(of, direction)
@@ -160,9 +164,18 @@ class _Claims:
         self.add(at, f"says {what} is{' not' * no} '{named.title}', but stages.yml has {actual}")
 
     def claim_order(
-        self, at: Word, subject: Stage, named: Stage, side: int, close: bool, *, no: bool = False
+        self,
+        at: Word,
+        subject: Stage | None,
+        named: Stage | None,
+        side: int,
+        close: bool,
+        *,
+        no: bool = False,
     ) -> None:
         """`named` comes before (-1) or after (+1) `subject`; right next to it if `close`."""
+        if subject is None or named is None:
+            return
         if close:
             self.claim_neighbour(at, side, named, subject, no)
         elif named is not subject and ((named.number - subject.number) * side > 0) == no:
@@ -344,8 +357,12 @@ class _Claims:
                 named.append(word)
             elif word.text not in (",", "and", "then"):
                 break
-        for number, word in enumerate(named if first is not None and len(named) > 1 else []):
-            self.claim_position(word, word.stage, number + 1, self.phrase(w[first], w[first + 2]))
+        if first is None or len(named) < 2:
+            named_in_order: list[Word] = []
+        else:
+            named_in_order, phrase = named, self.phrase(w[first], w[first + 2])
+        for number, word in enumerate(named_in_order):
+            self.claim_position(word, word.stage, number + 1, phrase)
         for earlier, later in pairwise(named) if marked and first is None else ():
             self.claim_order(later, earlier.stage, later.stage, 1, False)
 

@@ -258,7 +258,10 @@ def subject_before(words: list[Word], index: int) -> Subject:
     word = words[at] if at >= 0 else Word("")
     if word.stage:
         found.words = [word]
-        joiners = ("and", "or")  # 'A, B and C come ...'; but not 'After A, B comes ...'
+        joiners: tuple[str, ...] = (
+            "and",
+            "or",
+        )  # 'A, B and C come ...'; not 'After A, B comes ...'
         while at >= 2 and words[at - 1].text in joiners and words[at - 2].stage:
             at, joiners = at - 2, ("and", "or", ",")
             found.words.insert(0, words[at])
@@ -309,9 +312,11 @@ def position_at(words: list[Word], index: int) -> tuple[list[int], int | None, i
 
 def _ordinal_position(words: list[Word], index: int) -> tuple[list[int], int | None, int] | None:
     word = words[index]
+    if word.ordinal is None:
+        return None
     claimed, at = [word.ordinal], index + 1
-    while words[at].text == "and" and words[at + 1].ordinal is not None:
-        claimed.append(words[at + 1].ordinal)
+    while words[at].text == "and" and (also := words[at + 1].ordinal) is not None:
+        claimed.append(also)
         at += 2
     if words[at].text in STAGE_WORDS:
         return None if owner(words, at + 1)[0] == "other" else (claimed, None, at)
