@@ -116,7 +116,7 @@ def on_env(env: Environment, /, *, config: MkDocsConfig, files: Files) -> Enviro
 
 
 def on_post_page(output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-    return with_content_security_policy(output)
+    return with_content_security_policy(output, page.content or "")
 
 
 def on_post_template(output: str, /, *, template_name: str, config: MkDocsConfig) -> str:

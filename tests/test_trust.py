@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from conftest import REPO_ROOT, build_or_fail
+from conftest import REPO_ROOT, build_or_fail, copy_site_sources
 from guide.stages import STAGES_FILE, load_stages
 from html_pages import parse
 
@@ -69,7 +69,9 @@ def test_every_page_has_a_same_origin_policy_covering_its_inline_scripts(built_s
         assert "http" not in policy and "'unsafe-inline'" not in policy and "*" not in policy
         for script in re.findall(r"<script>(.*?)</script>", html, re.DOTALL):
             digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
-            assert f"'sha256-{digest}'" in policy, page
+            assert f"'sha256-{digest}'" in policy, (
+                page
+            )  # the site's pages have no script of their own
     assert "frame-ancestors 'none'" in (built_site / "_headers").read_text(encoding="utf-8")
 
 
@@ -125,3 +127,27 @@ def test_search_dialog_has_a_name(built_site: Path) -> None:
     for page in built_site.rglob("*.html"):
         dialogs = parse(page).xpath("//*[@role='dialog']")
         assert dialogs and all(dialog.get("aria-label") for dialog in dialogs), page
+
+
+def test_a_script_in_page_content_is_not_allowed_by_the_policy(tmp_path: Path) -> None:
+    """The policy allows the scripts the templates wrote, never one that came in with the
+    page's Markdown (an editor's, or an injection), even one copying a theme script."""
+    site = copy_site_sources(tmp_path / "project")
+    injected = "window.injected = 1;"
+    page = site / "docs" / "stages" / "tolerance.md"
+    page.write_text(
+        page.read_text(encoding="utf-8") + f"\n<script>{injected}</script>\n", encoding="utf-8"
+    )
+    built = build_or_fail(site, tmp_path / "site")
+    html_path = built / "stages" / "tolerance" / "index.html"
+    html = html_path.read_text(encoding="utf-8")
+    assert f"<script>{injected}</script>" in html  # published as written: the browser decides
+    (policy,) = parse(html_path).xpath("//meta[@http-equiv='Content-Security-Policy']/@content")
+    digest = base64.b64encode(hashlib.sha256(injected.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" not in policy
+    theme_scripts = [s for s in re.findall(r"<script>(.*?)</script>", html, re.DOTALL)
+                     if s != injected]  # fmt: skip
+    assert theme_scripts
+    for script in theme_scripts:
+        digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in policy

@@ -2,7 +2,7 @@
 
 A static host may not send headers (GitHub Pages cannot), so each page also
 carries its policy in a <meta> tag. Inline scripts are allowed by their hash
-only, never by 'unsafe-inline'.
+only, never by 'unsafe-inline', and only those the templates wrote.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from collections import Counter
 
 # Everything comes from the site itself; no other origin may be contacted.
 # data: images are Material's inline SVG icons.
@@ -43,15 +44,25 @@ def _hash(script: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
-def content_security_policy(html: str) -> str:
-    """The policy for one page: same origin only, plus the hashes of its inline scripts."""
-    hashes = "".join(f" {_hash(script)}" for script in dict.fromkeys(_INLINE_SCRIPT.findall(html)))
+def content_security_policy(html: str, content: str = "") -> str:
+    """The policy for one page: same origin only, plus the hashes of the inline scripts the
+    templates wrote. `content` is the page's own HTML (from its Markdown): a script found
+    there is an editor's or an injection, and is left out, so the browser refuses it.
+
+    Scripts are counted, not just collected: content that repeats a template's script
+    cannot take that script's place, and a template script is allowed only as often as
+    the templates wrote it (the same code, so allowing it is harmless)."""
+    from_templates = Counter(_INLINE_SCRIPT.findall(html)) - Counter(
+        _INLINE_SCRIPT.findall(content)
+    )
+    hashes = "".join(f" {_hash(script)}" for script in from_templates)
     return POLICY.format(hashes=hashes)
 
 
-def with_content_security_policy(html: str) -> str:
+def with_content_security_policy(html: str, content: str = "") -> str:
     """The page with its policy as the first element of <head>, before any script runs."""
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(html)}">'
+    policy = content_security_policy(html, content)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
     return html.replace("<head>", f"<head>\n    {meta}", 1)
 
 
