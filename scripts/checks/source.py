@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 
+from checks.content_safety import unsafe_content_problems
 from checks.engine import ConfigurationError, MarkdownEngine, load_cache, save_cache
 from checks.gate import draft_problems, glossary_problems, nav_problems
 from checks.links import DocsIndex, ExternalLink, link_problems
@@ -85,6 +86,7 @@ def check_source(
     ids_of = {path: None if page.has_macros else page.ids for path, page in pages.items()}
     for page in pages.values():
         problems += page.problems
+        problems += unsafe_content_problems(page)
         if not page.readable:
             continue
         if page.path not in NOT_CONTENT_PAGES and page.front_matter_valid:
