@@ -146,6 +146,12 @@ def captured(logger: logging.Logger) -> Iterator[list[logging.LogRecord]]:
         logger.propagate = saved[1]
 
 
+def _about_link(message: str) -> tuple[str | None, str]:
+    """A MkDocs warning with the link (as the page wrote it) that it is about, if any."""
+    match = _WARNED_LINK.search(message)
+    return (match.group(1) if match else None), message
+
+
 class _TooSlow(Exception):
     pass
 
@@ -176,7 +182,7 @@ class MarkdownEngine:
         self.config = config
         self.files: Files = get_files(config)
         self._extensions: list[Any] = list(config.markdown_extensions)
-        # Pages rendered before, by key: see RenderCache.
+        # Pages rendered by an earlier run, by key (load_cache, save_cache).
         self.cache: dict[str, Rendered] = {}
         self._by_uri: dict[str, File] = {}
         self.context = self._context()
@@ -247,8 +253,7 @@ class MarkdownEngine:
         for record in records:
             message = record.getMessage()
             if record.levelno >= logging.WARNING:
-                match = _WARNED_LINK.search(message)
-                rendered.warnings.append((match.group(1) if match else None, message))
+                rendered.warnings.append(_about_link(message))
             elif match := _EXCLUDED_TARGET.search(message):
                 excluded.add(match.group(1))
         rendered.excluded_targets = frozenset(excluded)
@@ -283,11 +288,7 @@ class MarkdownEngine:
             self._page(target).present_anchor_ids = None if ids is None else set(ids)
         with captured(_PAGES_LOG) as records:
             page.validate_anchor_links(files=self.files, log_level=logging.WARNING)
-        warnings = []
-        for record in records:
-            match = _WARNED_LINK.search(record.getMessage())
-            warnings.append((match.group(1) if match else None, record.getMessage()))
-        return warnings
+        return [_about_link(record.getMessage()) for record in records]
 
 
 def load_cache(engine: MarkdownEngine, path: Path) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from checks.engine import MarkdownEngine
-from checks.markdown import Page
+from checks.markdown import Page, line_of
 from guide.drafts import draft_marks
 from guide.glossary import GLOSSARY_FILE, read_glossary
 from guide.problems import Problem
@@ -103,4 +103,4 @@ def draft_problems(
 
 def _line_naming(text: str, needle: str) -> int:
     position = text.find(needle)
-    return text.count("\n", 0, position) + 1 if position >= 0 else 1
+    return line_of(text, position) if position >= 0 else 1

@@ -69,11 +69,6 @@ class Invalid:
         self.text = text
 
 
-def _blank(match: re.Match[str]) -> str:
-    """The matched text with everything but newlines (and so line numbers) erased."""
-    return re.sub(r"[^\n]", " ", match.group())
-
-
 def line_of(text: str, position: int) -> int:
     return text.count("\n", 0, position) + 1
 
@@ -97,11 +92,11 @@ def scan_page(
     unsafe = front_matter_problem(text, shown_as)
     if unsafe:
         page.problems, page.front_matter_valid = [unsafe], False
-        body = _blank(match) + text[match.end() :] if match else text
     elif match:
         page.meta, page.problems = _read_front_matter(match.group(1), shown_as)
         page.front_matter_valid = not page.problems
-        body = _blank(match) + text[match.end() :]
+    if match:
+        body = _blank_regions(text, [match.span()])
     # mkdocs.yml sets render_by_default: false; a page opts in to being a template.
     is_template = jinja_names is not None and page.meta.get("render_macros", (0, False))[1] is True
     if is_template:
