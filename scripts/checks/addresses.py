@@ -172,7 +172,11 @@ def _old_title_problems(
 
 
 def record_published(config_file: Path, docs: Path) -> bool:
-    """Add this build's addresses (and stage titles) to the list; True when it changed."""
+    """Add this build's addresses (and stage titles) to the list; True when it changed.
+
+    Only a site with a stage order keeps the list (not a bare MkDocs project)."""
+    if not (docs / STAGES_FILE).is_file():
+        return False
     engine = MarkdownEngine.load(config_file, docs)
     program, _ = read_program(docs / STAGES_FILE)
     path = docs / PUBLISHED_FILE
