@@ -225,7 +225,7 @@ def test_pre_commit_needs_no_network() -> None:
 
 
 @pytest.mark.parametrize(
-    ("site_url", "contact", "expected"),
+    "case",
     [
         (None, None, "but the site URL is 'http://127.0.0.1:8000/', this computer"),
         ("http://localhost:8000/", None, "but the site URL is 'http://localhost:8000/'"),
@@ -238,10 +238,9 @@ def test_the_publishing_build_refuses_a_local_address_and_the_placeholder_contac
     site_copy: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
-    site_url: str | None,
-    contact: str | None,
-    expected: str | None,
+    case: tuple[str | None, str | None, str | None],
 ) -> None:
+    site_url, contact, expected = case
     if contact:
         config = site_copy / "mkdocs.yml"
         text = config.read_text(encoding="utf-8")

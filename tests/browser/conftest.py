@@ -2,8 +2,9 @@
 context per test.
 
 Chromium comes from the system (`/usr/bin/chromium`, or the browser the `BROWSER_PATH`
-environment variable names, like GitHub's /usr/bin/google-chrome): Playwright's own browser download is not used. Without Chromium the browser
-tests are skipped with the reason, unless `REQUIRE_BROWSER=1` (CI), where they fail.
+environment variable names, like GitHub's /usr/bin/google-chrome): Playwright's own browser
+download is not used. Without Chromium the browser tests are skipped with the reason,
+unless `REQUIRE_BROWSER=1` (CI), where they fail.
 """
 
 from __future__ import annotations
