@@ -117,7 +117,11 @@ CASES: dict[str, tuple[Edit, str | None]] = {
     "new stage not written yet": (add_stage, "placeholder"),
     # Published with a notice, and a warning: an overdue page never blocks another's fix.
     "overdue review": (
-        replace("docs/about.md", "next_review: 2027-11-21", "next_review: 2026-01-01"),
+        replace(
+            "docs/about.md",
+            "last_reviewed: 2026-11-21\nnext_review: 2027-11-21",
+            "last_reviewed: 2025-06-01\nnext_review: 2026-01-01",
+        ),
         None,
     ),
     **{
