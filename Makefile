@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 # Reinstall whenever a requirement file changes.
 INSTALLED := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
+# mkdocs-redirects asks ProperDocs to print a banner on every build; this site stays on MkDocs 1.6.
+export DISABLE_MKDOCS_2_WARNING := true
 # Reproducible builds: sitemap dates (and anything else time-dependent) come
 # from the last commit, not the clock, so two builds of a commit are identical.
 COMMIT_TIME := $(shell git log -1 --format=%ct 2>/dev/null)

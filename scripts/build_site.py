@@ -50,9 +50,12 @@ from pathlib import Path
 from types import FrameType
 
 import validate
+from checks.addresses import record_published
+from checks.publishing import publishing_problem
 from checks.report import render_report
 from checks.settings import read_settings
 from checks.site_html import check_site
+from guide.addresses import PUBLISHED_FILE
 
 # Next to site/ (same file system, so renames are atomic), named after it; .gitignore lists
 # them. `.site-build-*`: a build in progress, or the link about to replace site; never kept.
@@ -159,13 +162,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _build(root: Path, site: Site) -> int:
-    _check_environment(site)
     if not (root / "mkdocs.yml").is_file():
         raise BuildStopped(
             f"there is no mkdocs.yml in '{root}'; run make build in the repository, or pass "
             f"--root; {site.shown}/ was not changed.",
             status=2,
         )
+    _check_environment(site, root)
     site.parent.mkdir(parents=True, exist_ok=True)
     with _lock(site):
         _put_back_a_lost_site(site)
@@ -188,6 +191,9 @@ def _build(root: Path, site: Site) -> int:
             shutil.rmtree(build, ignore_errors=True)
         assert site.version is not None
         _tidy(site, keep={site.version.name, current})
+        recorded = record_published(root / "mkdocs.yml", root / read_settings(root)[0].docs_dir)
+    if recorded:
+        print(f"build: new addresses added to docs/{PUBLISHED_FILE}: commit it with your change")
     print(f"build: published {site.shown}/")
     return 0
 
@@ -195,8 +201,13 @@ def _build(root: Path, site: Site) -> int:
 # --- What the editor can get wrong ----------------------------------------------------------
 
 
-def _check_environment(site: Site) -> None:
-    """MkDocs (and the validator, which renders pages with it) reads SOURCE_DATE_EPOCH."""
+def _check_environment(site: Site, root: Path) -> None:
+    """MkDocs (and the validator, which renders pages with it) reads SOURCE_DATE_EPOCH; the
+    publishing workflow sets PUBLISHING=1, and then the site's address must be real."""
+    if os.environ.get("PUBLISHING") == "1":
+        problem = publishing_problem(root)
+        if problem:
+            raise BuildStopped(f"{problem}; {site.shown}/ was not changed.")
     value = os.environ.get("SOURCE_DATE_EPOCH")
     if value is None or (re.fullmatch(r"[0-9]+", value) and int(value) <= LATEST_EPOCH):
         return

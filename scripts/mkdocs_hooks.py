@@ -17,14 +17,18 @@ from pathlib import Path
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import Files
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.meta import get_data
 
+from guide.addresses import MOVED_FROM, page_moves
 from guide.docs_files import unpublishable_files
 from guide.problems import Problem, read_source_text
 from guide.stages import (
     STAGES_FILE,
+    Move,
     Stage,
     StageFileError,
     StageProgram,
@@ -38,6 +42,7 @@ from render.page_security import (
     with_safe_external_links,
 )
 from render.print_page import StageForPrint, holds_placeholder, toc_permalink, with_stages
+from render.redirects import overwritten_pages, redirect_maps, with_redirect_policies
 from render.site_nav import expand_folder_entries
 
 
@@ -62,18 +67,21 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
+@event_priority(50)  # before mkdocs-redirects reads its redirect_maps
 def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
     # MkDocs reads front matter with a YAML loader that expands aliases: a bomb would hang
     # the build. The same check as the validator's, before MkDocs reads any page.
-    unsafe = [
-        problem
-        for file in files.documentation_pages()
-        if (problem := _front_matter_problem(config, file.abs_src_path))
-    ]
+    moves: list[Move] = list(config.extra["stage_program"].moves)
+    unsafe = []
+    for file in files.documentation_pages():
+        problem, page_moves_found = _front_matter(config, file)
+        unsafe += [problem] if problem else []
+        moves += page_moves_found
     if unsafe:
         raise PluginError("front matter that cannot be read:\n" + "\n".join(map(str, unsafe)))
     pages = [file.src_uri for file in files.documentation_pages()]
     config.nav = expand_folder_entries(config.nav or [], pages)
+    _redirects(config).config["redirect_maps"] = _redirect_maps(moves, pages)
     return files
 
 
@@ -123,8 +131,12 @@ def on_post_template(output: str, /, *, template_name: str, config: MkDocsConfig
     return with_content_security_policy(output) if template_name.endswith(".html") else output
 
 
+@event_priority(-50)  # after mkdocs-redirects has written its pages
 def on_post_build(*, config: MkDocsConfig) -> None:
-    (Path(config.site_dir) / "_headers").write_text(headers_file(), encoding="utf-8")
+    site = Path(config.site_dir)
+    (site / "_headers").write_text(headers_file(), encoding="utf-8")
+    old_pages = _redirects(config).config["redirect_maps"]
+    with_redirect_policies(site, old_pages, config.use_directory_urls)
 
 
 def _shown(config: MkDocsConfig, path: str | Path) -> str:
@@ -132,11 +144,40 @@ def _shown(config: MkDocsConfig, path: str | Path) -> str:
     return os.path.relpath(path, Path(config.config_file_path).parent)
 
 
-def _front_matter_problem(config: MkDocsConfig, path: str | None) -> Problem | None:
-    if path is None:
-        return None
-    text, problems = read_source_text(Path(path), _shown(config, path))
-    return problems[0] if problems else front_matter_problem(text or "", _shown(config, path))
+def _front_matter(config: MkDocsConfig, file: File) -> tuple[Problem | None, list[Move]]:
+    """What makes a page's front matter unsafe to read, else the moves it records."""
+    if file.abs_src_path is None:
+        return None, []
+    shown = _shown(config, file.abs_src_path)
+    text, problems = read_source_text(Path(file.abs_src_path), shown)
+    problem = problems[0] if problems else front_matter_problem(text or "", shown)
+    if problem or text is None or MOVED_FROM not in text:
+        return problem, []
+    return None, page_moves(get_data(text)[1].get(MOVED_FROM), file.src_uri, shown, 1)
+
+
+def _redirects(config: MkDocsConfig) -> BasePlugin:
+    plugin = config.plugins.get("redirects")
+    if plugin is None:
+        raise PluginError(
+            f"{_shown(config, config.config_file_path)}: the 'redirects' plugin is needed: it "
+            "keeps the addresses of moved pages working"
+        )
+    return plugin
+
+
+def _redirect_maps(moves: list[Move], pages: list[str]) -> dict[str, str]:
+    """The redirects for every move, refusing one that would be written over a page."""
+    overwritten = overwritten_pages(moves, pages)
+    if overwritten:
+        raise PluginError(
+            "\n".join(
+                f"{move.path}:{move.line}: '{move.old_page}' is a page now: a redirect would "
+                "replace it"
+                for move in overwritten
+            )
+        )
+    return redirect_maps(moves)
 
 
 def _load_program(config: MkDocsConfig) -> StageProgram:

@@ -56,7 +56,12 @@ def run_mkdocs_build(
     return subprocess.run(
         [*engine, "build", "--strict", "--site-dir", str(site_dir)],
         cwd=project,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+        env={
+            **os.environ,
+            "NO_MKDOCS_2_WARNING": "1",
+            "DISABLE_MKDOCS_2_WARNING": "true",
+            **(env or {}),
+        },
         capture_output=True,
         text=True,
         check=False,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -9,7 +10,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 
+import build_site
+from bench.chromium import chromium_path
+from checks.publishing import publishing_problem
+from checks.settings import read_settings
 from conftest import MKDOCS, REPO_ROOT, build_or_fail, run_mkdocs_build
 from guide.stages import STAGES_FILE, load_stages
 from html_pages import assert_overview_and_sidebar_follow, assert_stage_pages_follow
@@ -159,3 +165,110 @@ def test_pre_commit_config_is_valid() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def workflow(name: str) -> dict:
+    text = (REPO_ROOT / ".github" / "workflows" / name).read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def test_every_action_is_pinned_by_commit() -> None:
+    uses = [
+        step["uses"]
+        for path in sorted((REPO_ROOT / ".github" / "workflows").glob("*.yml"))
+        for job in workflow(path.name)["jobs"].values()
+        for step in job.get("steps", [])
+        if "uses" in step
+    ]
+    assert "actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02" in uses
+    assert [use for use in uses if not re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", use)] == []
+
+
+def test_reminders_run_weekly_with_issues_write_in_that_job_only() -> None:
+    reminders = workflow("reminders.yml")
+    # PyYAML reads the key `on` as True.
+    (schedule,) = reminders[True]["schedule"]
+    assert re.fullmatch(r"\d+ \d+ \* \* [0-6]", schedule["cron"])
+    assert reminders["permissions"] == {}
+    (job,) = reminders["jobs"].values()
+    assert job["permissions"] == {"contents": "read", "issues": "write"}
+    assert "scripts/reminders.py" in job["steps"][-1]["run"]
+    site = workflow("site.yml")
+    assert all("issues" not in job.get("permissions", {}) for job in site["jobs"].values())
+
+
+def test_pull_requests_upload_the_site_and_publishing_is_marked() -> None:
+    steps = workflow("site.yml")["jobs"]["build"]["steps"]
+    by_name = {step.get("name"): step for step in steps}
+    upload = by_name["Upload the site for reviewers"]
+    assert upload["if"] == "github.event_name == 'pull_request'"
+    assert upload["with"]["path"] == "site/"
+    build = by_name["Build (strict, checked, then published to site/)"]
+    assert build["env"]["SITE_URL"] == "${{ vars.SITE_URL || steps.pages.outputs.base_url }}"
+    assert "'1'" in build["env"]["PUBLISHING"]
+    tests = by_name["Tests"]
+    assert tests["env"]["BROWSER_PATH"] == "/usr/bin/google-chrome"
+    assert not any("apt-get install" in str(step.get("run", "")) for step in steps)
+
+
+def test_pre_commit_needs_no_network() -> None:
+    config = yaml.safe_load((REPO_ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    assert [repo["repo"] for repo in config["repos"]] == ["local"] * len(config["repos"])
+    hooks = [hook for repo in config["repos"] for hook in repo["hooks"]]
+    assert {"ruff-check", "validate", "check-yaml", "trailing-whitespace"} <= {
+        hook["id"] for hook in hooks
+    }
+    for hook in hooks:
+        program = hook["entry"].split()[0]
+        assert program.startswith(".venv/bin/"), hook["id"]
+        assert (BIN / program.removeprefix(".venv/bin/")).is_file(), hook["id"]
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        (None, None, "but the site URL is 'http://127.0.0.1:8000/', this computer"),
+        ("http://localhost:8000/", None, "but the site URL is 'http://localhost:8000/'"),
+        ("https://guide.test/", None, "contact_url: mailto:questions@example.org) is still"),
+        ("https://guide.test/", "https://www.example.com/ask", "is still the placeholder"),
+        ("https://guide.test/", "mailto:team@guide.test", None),
+    ],
+)
+def test_the_publishing_build_refuses_a_local_address_and_the_placeholder_contact(
+    site_copy: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    case: tuple[str | None, str | None, str | None],
+) -> None:
+    site_url, contact, expected = case
+    if contact:
+        config = site_copy / "mkdocs.yml"
+        text = config.read_text(encoding="utf-8")
+        config.write_text(text.replace("mailto:questions@example.org", contact))
+    monkeypatch.setenv("PUBLISHING", "1")
+    if site_url:
+        monkeypatch.setenv("SITE_URL", site_url)
+    else:
+        monkeypatch.delenv("SITE_URL", raising=False)
+    if expected is None:
+        assert publishing_problem(site_copy) is None
+        return
+    assert build_site.main(["--root", str(site_copy)]) == 1
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line.startswith("build: ") and expected in line
+    assert line.endswith("; site/ was not changed.")
+    assert not (site_copy / "site").exists()
+
+
+def test_without_publishing_a_local_build_needs_neither(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SITE_URL", raising=False)
+    monkeypatch.delenv("PUBLISHING", raising=False)
+    assert publishing_problem(REPO_ROOT) is not None  # what publishing would say
+    assert "127.0.0.1" in read_settings(REPO_ROOT)[0].site_url
+
+
+def test_one_setting_chooses_the_browser(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BROWSER_PATH", raising=False)
+    assert chromium_path() == Path("/usr/bin/chromium")
+    monkeypatch.setenv("BROWSER_PATH", "/usr/bin/google-chrome")
+    assert chromium_path() == Path("/usr/bin/google-chrome")

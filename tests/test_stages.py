@@ -90,7 +90,7 @@ def test_wrong_type_and_unknown_key_are_both_reported(tmp_path: Path) -> None:
     assert messages(tmp_path, text) == [
         "stages.yml:3: stage 'first': 'title' must be text",
         "stages.yml:10: stage 'second': unknown key 'colour' "
-        "(allowed: id, title, label, summary, page, aliases)",
+        "(allowed: id, title, label, summary, page, aliases, moved_from)",
     ]
 
 

@@ -1,7 +1,9 @@
 """The system Chromium that browser tests and the page-weight benchmark drive with Playwright.
 
 Playwright's own browser download does not work on our machines; Debian's
-`chromium` package does.
+`chromium` package does. One setting chooses another browser: BROWSER_PATH (GitHub's
+ubuntu-24.04 runners set it to their preinstalled /usr/bin/google-chrome, because
+`apt-get install chromium` there installs a snap stub that does not run).
 """
 
 from __future__ import annotations
@@ -24,5 +26,6 @@ LAUNCH_ARGS = [
 
 
 def chromium_path() -> Path:
-    """Where Chromium is: $CHROMIUM, else Debian's /usr/bin/chromium (it may not exist)."""
-    return Path(os.environ.get("CHROMIUM", DEFAULT_PATH))
+    """Where the browser is: $BROWSER_PATH, else Debian's /usr/bin/chromium (it may not
+    exist)."""
+    return Path(os.environ.get("BROWSER_PATH") or DEFAULT_PATH)

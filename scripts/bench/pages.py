@@ -10,7 +10,7 @@ table, then checks the budget for stage pages: under 100 KB transferred and at
 most 10 requests. Exits 1 if a stage page is over budget.
 
 Not a test (numbers depend on the machine's Chromium); run it by hand.
-Needs Chromium at /usr/bin/chromium or in $CHROMIUM.
+Needs Chromium at /usr/bin/chromium or the browser in $BROWSER_PATH.
 """
 
 from __future__ import annotations

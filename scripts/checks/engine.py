@@ -53,6 +53,7 @@ class Element:
 
     target: str
     image: bool
+    text: str = ""  # a link's text, as readers see it
 
 
 @dataclass
@@ -72,7 +73,7 @@ class Rendered:
     def to_json(self) -> dict[str, Any]:
         return {
             "ids": sorted(self.ids),
-            "elements": [[e.target, e.image] for e in self.elements],
+            "elements": [[e.target, e.image, e.text] for e in self.elements],
             "h1_texts": self.h1_texts,
             "warnings": self.warnings,
             "excluded_targets": sorted(self.excluded_targets),
@@ -84,7 +85,10 @@ class Rendered:
     def from_json(cls, data: dict[str, Any], key: str) -> Rendered:
         return cls(
             ids=frozenset(data["ids"]),
-            elements=[Element(str(target), bool(image)) for target, image in data["elements"]],
+            elements=[
+                Element(str(target), bool(image), str(text))
+                for target, image, text in data["elements"]
+            ],
             h1_texts=list(data["h1_texts"]),
             warnings=[(target, message) for target, message in data["warnings"]],
             excluded_targets=frozenset(data["excluded_targets"]),
@@ -104,7 +108,8 @@ class _Recorder(Treeprocessor):
     def run(self, root: Any) -> None:
         for element in root.iter():
             if element.tag == "a" and element.get("href") is not None:
-                self.rendered.elements.append(Element(element.get("href"), image=False))
+                text = " ".join("".join(element.itertext()).split())
+                self.rendered.elements.append(Element(element.get("href"), False, text))
             elif element.tag == "img" and element.get("src") is not None:
                 self.rendered.elements.append(Element(element.get("src"), image=True))
             elif element.tag == "h1":

@@ -37,6 +37,7 @@ class Link:
     line: int
     target: str
     image: bool = False
+    text: str = ""  # a link's text, as readers see it
 
 
 @dataclass
@@ -123,7 +124,7 @@ def scan_page(
         page.problems += literal_jinja_problems(prose, shown_as)
     finder = _LineFinder(prose, body)
     page.links = [
-        Link(finder.line(element.target), element.target, element.image)
+        Link(finder.line(element.target), element.target, element.image, element.text)
         for element in page.rendered.elements
     ]
     page.h1_lines = [finder.heading_line(title) for title in page.rendered.h1_texts]

@@ -1,4 +1,9 @@
-"""Review dates in front matter: present, real, a sane cycle, not overdue."""
+"""Review dates in front matter: present, real, a sane cycle; due and overdue reviews remind.
+
+An overdue review never blocks publishing (another page's urgent fix must go out): the page
+is published with a notice readers see (overrides/partials/review-notice.html), and the
+check says so as a warning. The weekly reminders workflow opens an issue for it.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,8 @@ MAX_REVIEW_YEARS = 3
 
 
 def review_date_problems(page: Page, today: date) -> list[Problem]:
-    """Missing or invalid review dates, a too-long cycle, overdue (error), due soon (warning)."""
+    """Missing or invalid review dates and a too-long cycle (errors); overdue or due soon
+    (warnings)."""
     problems: list[Problem] = []
     dates: dict[str, date] = {}
     for key in ("last_reviewed", "next_review"):
@@ -74,7 +80,9 @@ def review_date_problems(page: Page, today: date) -> list[Problem]:
                 page.shown_as,
                 line,
                 f"review is overdue: 'next_review' was {following} ({_days(days)} ago); "
-                "review the page and update both dates",
+                "the page is published with a notice that it is being reviewed: review it and "
+                "update both dates",
+                severity="warning",
             )
         )
     elif following - today <= REVIEW_SOON:

@@ -21,6 +21,7 @@ class Settings:
     docs_dir: str = "docs"
     site_url: str = DEFAULT_SITE_URL
     jinja_names: frozenset[str] | None = None  # None: mkdocs-macros is not in use
+    contact_url: str = ""  # extra.contact_url: where readers ask a question
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -58,7 +59,9 @@ def read_settings(root: Path) -> tuple[Settings, list[Problem]]:
         return Settings(), [Problem("mkdocs.yml", 1, "expected 'key: value' settings")]
     docs_dir = data.get("docs_dir") or "docs"
     site_url = data.get("site_url") or ""
-    return Settings(str(docs_dir), str(site_url), macros_page_names(root, data)), []
+    extra = data.get("extra")
+    contact_url = str(extra.get("contact_url") or "") if isinstance(extra, dict) else ""
+    return Settings(str(docs_dir), str(site_url), macros_page_names(root, data), contact_url), []
 
 
 def macros_page_names(root: Path, config: dict) -> frozenset[str] | None:

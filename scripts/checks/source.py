@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 
+from checks.addresses import address_problems
 from checks.content_safety import unsafe_content_problems
 from checks.engine import ConfigurationError, MarkdownEngine, load_cache, save_cache
 from checks.gate import draft_problems, glossary_problems, nav_problems
@@ -24,7 +25,7 @@ from checks.workers import map_pages
 from guide.docs_files import unpublishable_files
 from guide.glossary import GLOSSARY_FILE
 from guide.problems import Problem, read_source_text
-from guide.stages import STAGES_FILE, StageProgram, read_stages
+from guide.stages import STAGES_FILE, StageProgram, read_program
 
 
 def check_source(
@@ -55,10 +56,9 @@ def check_source(
     except ConfigurationError as error:
         return Report([Problem(config_file.name, 1, f"MkDocs cannot use it: {error}")], 0)
     stages_shown = f"{docs_dir}/{STAGES_FILE}"
-    stages, stage_problems = read_stages(docs / STAGES_FILE, stages_shown)
+    program, stage_problems = read_program(docs / STAGES_FILE, stages_shown)
     problems = list(stage_problems)
     # Problems in stages.yml are reported; the valid stages still drive the other checks.
-    program = StageProgram(tuple(stages))
     stage_pages = frozenset(stage.page for stage in program)
     reading = _Reading(config_file, docs, docs_dir, stage_pages, jinja_names)
     pages, read_problems = _read_all_pages(engine, reading)
@@ -79,6 +79,8 @@ def check_source(
     if (docs / GLOSSARY_FILE).exists() or (own_nav and "glossary" in (jinja_names or ())):
         problems += glossary_problems(docs, docs_dir)
     problems += draft_problems(pages.values(), program, stages_shown)
+    if own_nav:
+        problems += address_problems(engine, program, pages, docs_dir)
     external: list[ExternalLink] = []
     names = Names(program)
     # Headings that macros write are not known before the build: anchors into such a page

@@ -21,8 +21,36 @@ from guide.yaml_files import NodeReader, read_yaml_file
 STAGES_FILE = "_data/stages.yml"
 
 REQUIRED_FIELDS = ("id", "title", "label", "summary", "page")
-OPTIONAL_FIELDS = ("aliases",)
+OPTIONAL_FIELDS = ("aliases", "moved_from")
 ID_PATTERN = re.compile(r"[a-z][a-z0-9-]*")
+# Where a stage page lives when only its id is known (`moved_from: [regulation]`).
+STAGE_FOLDER = "stages"
+# Where readers of a removed stage are sent: the home page, which lists every stage.
+OVERVIEW_PAGE = "index.md"
+
+
+@dataclass(frozen=True, order=True)
+class Move:
+    """A page that was published before at `old_page` and now sends readers to `new_page`.
+
+    Recorded once by the editor (`moved_from` on a stage or in a page's front matter, or
+    `removed:` in the ordering file); the build writes a redirect page for it."""
+
+    old_page: str  # path under docs/ the page had, like 'stages/regulation.md'
+    new_page: str  # path under docs/ of the page readers now get
+    path: str = field(compare=False)  # the file where the move is recorded, as shown
+    line: int = field(compare=False)
+
+
+def old_page(entry: str) -> str:
+    """The page path a `moved_from` or `removed` entry names: a stage id or a .md path."""
+    return entry if entry.endswith(".md") else f"{STAGE_FOLDER}/{entry}.md"
+
+
+def is_page_path(value: str) -> bool:
+    """A .md path inside docs/, written relative to it."""
+    path = PurePosixPath(value)
+    return path.suffix == ".md" and not path.is_absolute() and ".." not in path.parts
 
 
 @dataclass(frozen=True)
@@ -37,6 +65,8 @@ class Stage:
     page: str  # path under docs/
     aliases: tuple[str, ...] = ()
     line: int = field(default=0, compare=False)  # where its entry starts in the ordering file
+    # Earlier ids or pages of this stage: their addresses now lead to this stage's page.
+    moved_from: tuple[str, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -50,6 +80,8 @@ class StageProgram:
 
     stages: tuple[Stage, ...]
     urls: Mapping[str, str] = field(default_factory=dict)  # stage id -> site URL, once known
+    # Old addresses of moved and removed stages, each leading to a page that exists.
+    moves: tuple[Move, ...] = ()
 
     def __iter__(self) -> Iterator[Stage]:
         return iter(self.stages)
@@ -81,10 +113,10 @@ class StageFileError(Exception):
 
 def load_stages(path: Path, shown_as: str | None = None) -> StageProgram:
     """Load the ordering file, raising StageFileError listing every problem found."""
-    stages, problems = read_stages(path, shown_as)
+    program, problems = read_program(path, shown_as)
     if problems:
         raise StageFileError(problems)
-    return StageProgram(tuple(stages))
+    return program
 
 
 def read_stages(path: Path, shown_as: str | None = None) -> tuple[list[Stage], list[Problem]]:
@@ -93,22 +125,62 @@ def read_stages(path: Path, shown_as: str | None = None) -> tuple[list[Stage], l
     Never raises for bad content: malformed YAML, wrong types, duplicates and
     unknown keys all come back as problems located by line.
     """
+    program, problems = read_program(path, shown_as)
+    return list(program), problems
+
+
+def read_program(path: Path, shown_as: str | None = None) -> tuple[StageProgram, list[Problem]]:
+    """The ordering file as a program (the valid stages and moves) and every problem found."""
     shown_as = shown_as or str(path)
     root, problems = read_yaml_file(path, shown_as)
     if root is None:
-        return [], problems
+        return StageProgram(()), problems
     return _StageReader(shown_as).read(root)
 
 
 class _StageReader(NodeReader):
     """Walks the YAML node tree (which keeps line numbers) and collects problems."""
 
-    def read(self, root: yaml.Node) -> tuple[list[Stage], list[Problem]]:
-        entries = self.top_level_list(root, "stages")
+    def __init__(self, shown_as: str) -> None:
+        super().__init__(shown_as)
+        self.moved_lines: dict[str, list[tuple[str, int]]] = {}  # stage id -> entries, lines
+
+    def read(self, root: yaml.Node) -> tuple[StageProgram, list[Problem]]:
+        entries, optional = self.top_level(root, "stages", optional=("removed",))
         stages = [stage for stage in map(self.stage, entries) if stage is not None]
         stages = self.numbered(stages)
         self.check_unique(stages)
-        return stages, self.problems
+        moves = [
+            Move(old_page(entry), stage.page, self.path, line)
+            for stage in stages
+            for entry, line in self.moved_lines.get(stage.id, ())
+        ]
+        if "removed" in optional:
+            moves += [
+                Move(old_page(entry), OVERVIEW_PAGE, self.path, line)
+                for entry, line in self.old_addresses(optional["removed"], "'removed'")
+            ]
+        return StageProgram(tuple(stages), moves=tuple(moves)), self.problems
+
+    def old_addresses(self, node: yaml.Node, what: str) -> list[tuple[str, int]]:
+        """Entries naming where a page was published: stage ids or .md paths, with lines."""
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, f"{what} must be a list, like [regulation]")
+            return []
+        found = []
+        for item in node.value:
+            value = self.text(item, f"{what}: each entry")
+            if value is None:
+                continue
+            if not (ID_PATTERN.fullmatch(value) or is_page_path(value)):
+                self.problem(
+                    item,
+                    f"{what}: '{value}' must be a stage id (like 'regulation') or a page path "
+                    "under docs/ (like 'stages/regulation.md')",
+                )
+                continue
+            found.append((value, item.start_mark.line + 1))
+        return found
 
     def stage(self, node: yaml.Node) -> Stage | None:
         if not isinstance(node, yaml.MappingNode):
@@ -131,6 +203,11 @@ class _StageReader(NodeReader):
             if "aliases" in fields
             else ()
         )
+        moved = (
+            self.old_addresses(fields["moved_from"][1], f"{name}: 'moved_from'")
+            if "moved_from" in fields
+            else []
+        )
         values = {key: value for key, value in read.items() if value is not None}
         if len(values) < len(read) or aliases is None:
             return None
@@ -141,8 +218,7 @@ class _StageReader(NodeReader):
                 f"{name}: id must start with a letter and use only a-z, 0-9 and hyphens",
             )
             ok = False
-        page = PurePosixPath(values["page"])
-        if page.suffix != ".md" or page.is_absolute() or ".." in page.parts:
+        if not is_page_path(values["page"]):
             self.problem(
                 fields["page"][1],
                 f"{name}: page must be a .md path inside docs/, like 'stages/x.md'",
@@ -150,6 +226,7 @@ class _StageReader(NodeReader):
             ok = False
         if not ok:
             return None
+        self.moved_lines.setdefault(values["id"], []).extend(moved)
         return Stage(
             id=values["id"],
             number=0,
@@ -159,6 +236,7 @@ class _StageReader(NodeReader):
             page=values["page"],
             aliases=aliases,
             line=node.start_mark.line + 1,
+            moved_from=tuple(entry for entry, _ in moved),
         )
 
     def numbered(self, stages: list[Stage]) -> list[Stage]:

@@ -119,21 +119,31 @@ class NodeReader:
 
     def top_level_list(self, root: yaml.Node, key: str) -> list[yaml.Node]:
         """The items of the one list a data file holds, `key: [...]`; reports any other shape."""
+        return self.top_level(root, key)[0]
+
+    def top_level(
+        self, root: yaml.Node, key: str, optional: tuple[str, ...] = ()
+    ) -> tuple[list[yaml.Node], dict[str, yaml.Node]]:
+        """The items of the list under `key`, and the values of the `optional` keys present;
+        reports any other shape."""
         if not isinstance(root, yaml.MappingNode):
             self.problem(root, f"expected a mapping with a '{key}:' list at the top level")
-            return []
+            return [], {}
         top = self.mapping(root, "the top level")
         for other, (key_node, _) in top.items():
-            if other != key:
-                self.problem(key_node, f"unknown top-level key '{other}'; only '{key}' is allowed")
+            if other != key and other not in optional:
+                allowed = " and ".join(f"'{name}'" for name in (key, *optional))
+                only = f"only {allowed} {'are' if optional else 'is'} allowed"
+                self.problem(key_node, f"unknown top-level key '{other}'; {only}")
+        present = {name: top[name][1] for name in optional if name in top}
         if key not in top:
             self.problem(root, f"missing '{key}:' list")
-            return []
+            return [], present
         items = top[key][1]
         if not isinstance(items, yaml.SequenceNode) or not items.value:
             self.problem(items, f"'{key}' must be a non-empty list")
-            return []
-        return items.value
+            return [], present
+        return items.value, present
 
     def text(self, node: yaml.Node, what: str) -> str | None:
         """A non-empty string with white space folded, or None after reporting why not."""

@@ -1,9 +1,10 @@
 """Browser fixtures: one Chromium per session, the built site served on 127.0.0.1, a fresh
 context per test.
 
-Chromium comes from the system (`/usr/bin/chromium`, or the `CHROMIUM` environment
-variable): Playwright's own browser download is not used. Without Chromium the browser
-tests are skipped with the reason, unless `REQUIRE_BROWSER=1` (CI), where they fail.
+Chromium comes from the system (`/usr/bin/chromium`, or the browser the `BROWSER_PATH`
+environment variable names, like GitHub's /usr/bin/google-chrome): Playwright's own browser
+download is not used. Without Chromium the browser tests are skipped with the reason,
+unless `REQUIRE_BROWSER=1` (CI), where they fail.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def installed_chromium() -> Path:
     if not path.is_file():
         reason = (
             f"Chromium not found at {path}: install it with `sudo apt-get install chromium` "
-            "(Debian/Ubuntu) to run the browser tests"
+            "(Debian) or set BROWSER_PATH to a Chromium or Chrome, to run the browser tests"
         )
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(reason)
