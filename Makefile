@@ -42,9 +42,9 @@ lint: $(INSTALLED)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-new-stage: $(INSTALLED)  ## make new-stage ID=follow-up TITLE="Follow-up care" AFTER=protection
-	@test -n "$(ID)" -a -n "$(TITLE)" -a -n "$(AFTER)" || { echo 'usage: make new-stage ID=<id> TITLE="<title>" AFTER=<stage id>' >&2; exit 2; }
-	@$(BIN)/python scripts/new_stage.py --id "$(ID)" --title "$(TITLE)" --after "$(AFTER)"
+new-stage: $(INSTALLED)  ## make new-stage ID=follow-up TITLE="Follow-up care" AFTER=protection (or BEFORE=<id>, or AFTER=start)
+	@test -n "$(ID)" -a -n "$(TITLE)" -a -n "$(AFTER)$(BEFORE)" || { echo 'usage: make new-stage ID=<id> TITLE="<title>" AFTER=<stage id>  (or BEFORE=<stage id>; AFTER=start makes it the first stage)' >&2; exit 2; }
+	@$(BIN)/python scripts/new_stage.py --id "$(ID)" --title "$(TITLE)" --after "$(AFTER)" --before "$(BEFORE)"
 
 bench: $(INSTALLED)  ## benchmarks: build and validator at 100-3,000 pages; page weight
 	cd scripts && ../$(BIN)/python -m bench.build
