@@ -90,12 +90,11 @@ def add_stage(
     entry = ENTRY.format(
         id=stage_id, title=yaml_text(title), label=yaml_text(title), summary=yaml_text(summary)
     )
-    if position == 0:
-        # Straight before the first entry; the blank line now separates it from the old first.
-        lines.insert(stages[0].line - 1, entry.removeprefix("\n") + "\n")
+    if position < len(stages):
+        # Straight before the entry that will follow it, separated from it by a blank line.
+        lines.insert(stages[position].line - 1, entry.removeprefix("\n") + "\n")
     else:
-        # An entry ends where the next one starts; the last one runs to the end of the file.
-        end = stages[position].line - 1 if position < len(stages) else len(lines)
+        end = len(lines)
         while end > 0 and not lines[end - 1].strip():
             end -= 1
         if lines and not lines[end - 1].endswith("\n"):
@@ -125,21 +124,23 @@ def _position(
         return None, ["give AFTER or BEFORE, not both"]
     if after == START:
         return 0, []
+    if after in ids:
+        return ids.index(after) + 1, []
+    if before in ids:
+        return ids.index(before), []
     if after:
-        if after in ids:
-            return ids.index(after) + 1, []
-        return None, [
+        error = (
             f"AFTER '{after}' is not a stage; choose one of: {choices} "
             f"(or AFTER={START} to make it the first stage)"
-        ]
-    if before:
-        if before in ids:
-            return ids.index(before), []
-        return None, [f"BEFORE '{before}' is not a stage; choose one of: {choices}"]
-    return None, [
-        f"say where the stage goes: AFTER=<stage id>, BEFORE=<stage id> or AFTER={START} "
-        "to make it the first stage"
-    ]
+        )
+    elif before:
+        error = f"BEFORE '{before}' is not a stage; choose one of: {choices}"
+    else:
+        error = (
+            f"say where the stage goes: AFTER=<stage id>, BEFORE=<stage id> or AFTER={START} "
+            "to make it the first stage"
+        )
+    return None, [error]
 
 
 def _added(stage_id: str, *, after: str, before: str, first: str) -> str:

@@ -109,8 +109,15 @@ def test_new_stage_appears_everywhere_numbered(site_copy: Path) -> None:
 def test_new_stage_can_come_first(site_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     docs = site_copy / "docs"
     arguments = ["--docs", str(docs), "--summary", "Checking who the program is for."]
-    assert main([*arguments, "--id", "screening", "--title", "Screening", "--after", "start"]) == 0
-    assert main([*arguments, "--id", "referral", "--title", "Referral", "--before", "screening"]) == 0
+    first = ["--id", "screening", "--title", "Screening"]
+    assert main([*arguments, *first, "--after", "start"]) == 0
+    assert (
+        main([*arguments, "--id", "referral", "--title", "Referral", "--before", "screening"]) == 0
+    )
+    text = (docs / STAGES_FILE).read_text(encoding="utf-8")
+    assert "\nstages:\n  - id: referral\n" in text
+    assert "page: stages/referral.md\n\n  - id: screening\n" in text
+    assert "page: stages/screening.md\n\n  - id: diagnosis\n" in text
     assert capsys.readouterr().out.splitlines() == [
         "Added stage 'screening' as the first stage, before 'diagnosis': "
         "edit docs/stages/screening.md",
