@@ -26,10 +26,10 @@ serve: $(INSTALLED)  ## build and preview with live reload on http://127.0.0.1:8
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 build: $(INSTALLED)  ## check the source, build strictly, check the output, then replace site/
-	$(BIN)/python scripts/build_site.py
+	@$(BIN)/python scripts/build_site.py
 
 validate: $(INSTALLED)  ## check the source: stage order, links, anchors, review dates
-	$(BIN)/python scripts/validate.py
+	@$(BIN)/python scripts/validate.py
 
 test: $(INSTALLED)  ## lint and type-check, then the whole test suite
 	$(BIN)/ruff check .
