@@ -165,7 +165,7 @@ def test_a_nav_file_titles_and_orders_the_built_section(site_copy: Path) -> None
     add_articles(
         site_copy,
         "# Shown in the sidebar instead of 'Ckd and hiv faq'.\n"
-        "title: Questions about CKD and HIV\n"
+        "title: 'Questions about CKD & HIV <in plain words>'\n"
         "nav:\n  - first-visit.md\n  - medicines.md\n",
     )
     site = build_or_fail(site_copy, site_copy / "site")
@@ -174,8 +174,9 @@ def test_a_nav_file_titles_and_orders_the_built_section(site_copy: Path) -> None
         "//nav[contains(@class, 'md-nav--primary')]"
         "//li[.//a[contains(@href, 'first-visit')]][label]"
     )[-1]
+    # Shown as written: '&' and '<' are text, not markup.
     assert " ".join(section.xpath("label")[0].text_content().split()) == (
-        "Questions about CKD and HIV"
+        "Questions about CKD & HIV <in plain words>"
     )
     titles = [" ".join(a.text_content().split()) for a in section.xpath(".//ul//li")]
     assert titles == ["Your first visit", "Medicines and HIV", "About the tests"]
