@@ -28,10 +28,10 @@ serve: $(INSTALLED)  ## build and preview with live reload on http://127.0.0.1:8
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 build: $(INSTALLED)  ## check the source, build strictly, check the output, then replace site/
-	$(BIN)/python scripts/build_site.py
+	@$(BIN)/python scripts/build_site.py
 
 validate: $(INSTALLED)  ## check the source: stage order, links, anchors, review dates
-	$(BIN)/python scripts/validate.py
+	@$(BIN)/python scripts/validate.py
 
 test: $(INSTALLED)  ## lint and type-check, then the whole test suite
 	$(BIN)/ruff check .
@@ -44,9 +44,9 @@ lint: $(INSTALLED)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-new-stage: $(INSTALLED)  ## make new-stage ID=follow-up TITLE="Follow-up care" AFTER=protection
-	@test -n "$(ID)" -a -n "$(TITLE)" -a -n "$(AFTER)" || { echo 'usage: make new-stage ID=<id> TITLE="<title>" AFTER=<stage id>' >&2; exit 2; }
-	@$(BIN)/python scripts/new_stage.py --id "$(ID)" --title "$(TITLE)" --after "$(AFTER)"
+new-stage: $(INSTALLED)  ## make new-stage ID=follow-up TITLE="Follow-up care" AFTER=protection (or BEFORE=<id>, or AFTER=start)
+	@test -n "$(ID)" -a -n "$(TITLE)" -a -n "$(AFTER)$(BEFORE)" || { echo 'usage: make new-stage ID=<id> TITLE="<title>" AFTER=<stage id>  (or BEFORE=<stage id>; AFTER=start makes it the first stage)' >&2; exit 2; }
+	@$(BIN)/python scripts/new_stage.py --id "$(ID)" --title "$(TITLE)" --after "$(AFTER)" --before "$(BEFORE)"
 
 bench: $(INSTALLED)  ## benchmarks: build and validator at 100-3,000 pages; page weight
 	cd scripts && ../$(BIN)/python -m bench.build

@@ -80,7 +80,12 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
     if unsafe:
         raise PluginError("front matter that cannot be read:\n" + "\n".join(map(str, unsafe)))
     pages = [file.src_uri for file in files.documentation_pages()]
-    config.nav = expand_folder_entries(config.nav or [], pages)
+    docs_shown = _shown(config, config.docs_dir)
+    config.nav, problems = expand_folder_entries(
+        config.nav or [], pages, Path(config.docs_dir), docs_shown
+    )
+    if problems:
+        raise PluginError("the folder settings have problems:\n" + "\n".join(map(str, problems)))
     _redirects(config).config["redirect_maps"] = _redirect_maps(moves, pages)
     return files
 

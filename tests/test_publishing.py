@@ -112,6 +112,79 @@ def test_new_stage_appears_everywhere_numbered(site_copy: Path) -> None:
     assert_overview_and_sidebar_follow(site, program)
 
 
+def test_new_stage_can_come_first(site_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    docs = site_copy / "docs"
+    arguments = ["--docs", str(docs), "--summary", "Checking who the program is for."]
+    first = ["--id", "screening", "--title", "Screening"]
+    assert main([*arguments, *first, "--after", "start"]) == 0
+    assert (
+        main([*arguments, "--id", "referral", "--title", "Referral", "--before", "screening"]) == 0
+    )
+    text = (docs / STAGES_FILE).read_text(encoding="utf-8")
+    assert "\nstages:\n  - id: referral\n" in text
+    assert "page: stages/referral.md\n\n  - id: screening\n" in text
+    assert "page: stages/screening.md\n\n  - id: diagnosis\n" in text
+    assert capsys.readouterr().out.splitlines() == [
+        "Added stage 'screening' as the first stage, before 'diagnosis': "
+        "edit docs/stages/screening.md",
+        "Added stage 'referral' as the first stage, before 'screening': "
+        "edit docs/stages/referral.md",
+    ]
+    program = load_stages(docs / STAGES_FILE)
+    assert [stage.id for stage in program][:3] == ["referral", "screening", "diagnosis"]
+    site = build_or_fail(site_copy, site_copy / "site")
+    assert_stage_pages_follow(site, program)
+    assert_overview_and_sidebar_follow(site, program)
+
+
+def test_new_stage_before_a_later_stage_keeps_the_file_readable(site_copy: Path) -> None:
+    docs = site_copy / "docs"
+    errors = add_stage(
+        docs,
+        stage_id="follow-up",
+        title="Follow-up care",
+        before="protection",
+        summary="Checking in after treatment.",
+        today=date(2026, 11, 21),
+    )
+    assert errors == []
+    text = (docs / STAGES_FILE).read_text(encoding="utf-8")
+    assert "page: stages/regulation.md\n\n  - id: follow-up\n" in text
+    assert "page: stages/follow-up.md\n\n  - id: protection\n" in text
+    assert [stage.id for stage in load_stages(docs / STAGES_FILE)][-2:] == [
+        "follow-up",
+        "protection",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("where", "error"),
+    [
+        (["--after", "blockage", "--before", "tolerance"], "give AFTER or BEFORE, not both"),
+        (
+            [],
+            "say where the stage goes: AFTER=<stage id>, BEFORE=<stage id> or AFTER=start "
+            "to make it the first stage",
+        ),
+        (
+            ["--before", "nowhere"],
+            "BEFORE 'nowhere' is not a stage; choose one of: "
+            "diagnosis, clearance, blockage, tolerance, regulation, protection",
+        ),
+    ],
+)
+def test_new_stage_refuses_an_unclear_place(
+    site_copy: Path, capsys: pytest.CaptureFixture[str], where: list[str], error: str
+) -> None:
+    docs = site_copy / "docs"
+    before = (docs / STAGES_FILE).read_bytes()
+    arguments = ["--docs", str(docs), "--id", "follow-up", "--title", "Follow-up care"]
+    assert main([*arguments, *where]) == 1
+    assert capsys.readouterr().err.splitlines() == [f"new-stage: {error}"]
+    assert (docs / STAGES_FILE).read_bytes() == before
+    assert not (docs / "stages" / "follow-up.md").exists()
+
+
 def test_new_stage_refuses_duplicates_and_unknown_after(
     site_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -135,7 +208,8 @@ def test_new_stage_refuses_duplicates_and_unknown_after(
         "new-stage: TITLE 'Immune Tolerance' is already the name of a stage",
         "new-stage: docs/stages/tolerance.md already exists",
         "new-stage: AFTER 'nowhere' is not a stage; choose one of: "
-        "diagnosis, clearance, blockage, tolerance, regulation, protection",
+        "diagnosis, clearance, blockage, tolerance, regulation, protection "
+        "(or AFTER=start to make it the first stage)",
     ]
     assert (docs / STAGES_FILE).read_bytes() == before
 

@@ -38,9 +38,8 @@ def nav_problems(
         )
         return [Problem(config_shown, line, message)]
     pages = [file.src_uri for file in engine.files.documentation_pages()]
-    nav = expand_folder_entries(nav, pages)
     docs_shown = Path(config.docs_dir).name
-    problems = []
+    nav, problems = expand_folder_entries(nav, pages, Path(config.docs_dir), docs_shown)
     for message in engine.nav_warnings(nav):
         if _NOT_IN_NAV in message:
             missing = [line.strip()[2:] for line in message.splitlines()[1:]]
@@ -56,6 +55,8 @@ def nav_problems(
             ]
         elif reference := _NAV_REFERENCE.search(message):
             target = reference.group(1)
+            if program.stage_for(target) is not None:
+                continue  # a stage's page: reported at its line in stages.yml
             problems.append(
                 Problem(
                     config_shown,
