@@ -115,7 +115,7 @@ class NavMemo:
         if self.marked_macro is None:
             variables = {**context.get_all(), "page": None, "base_url": MARKER}
             module = self.environment.get_template(NAV_ITEM).make_module(variables)
-            self.marked_macro = module.render
+            self.marked_macro = getattr(module, "render")  # noqa: B009 (a macro, not typed)
         return self.marked_macro
 
 

@@ -103,7 +103,7 @@ class SecondCore:
             data = report.read()
         _, status = os.waitpid(self.pid, 0)
         self.pid = 0
-        result = json.loads(data) if data else {"log": [], "error": "no report"}
+        result: dict[str, Any] = json.loads(data) if data else {"log": [], "error": "no report"}
         for name, level, message in result["log"]:
             logging.getLogger(name).log(level, message)
         if status != 0 or result["error"]:
