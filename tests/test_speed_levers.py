@@ -157,6 +157,9 @@ def test_warnings_the_second_core_logs_are_logged_again_by_the_parent(
 
     monkeypatch.setattr(second_core.mkdocs_build, "_build_page", build_page)
     monkeypatch.setattr(second_core, "FORK_FROM", 2)
+    # Other tests may leave threads behind (a test server); the child here runs only the
+    # stand-in above and exits, so forking is safe.
+    monkeypatch.setattr(second_core.threading, "active_count", lambda: 1)
     pages = [SimpleNamespace(name=f"page-{n}", meta={}) for n in range(4)]
     files = SimpleNamespace(documentation_pages=lambda: [SimpleNamespace(page=p) for p in pages])
     core = second_core.SecondCore()
