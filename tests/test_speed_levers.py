@@ -29,6 +29,7 @@ LEVERS_DONE = re.compile(
     r"speed levers \[(.*)\]: nav entries rendered once and reused (\d+) times; "
     r"cached pages (\S+); pages written by the second core (\d+)"
 )
+REPO_ROOT = Path(__file__).resolve().parent.parent
 CHANGED_PAGE = "articles/topic-01/section-002/article-01.md"
 
 
@@ -200,6 +201,3 @@ def test_the_tested_versions_are_the_pinned_ones() -> None:
         if "==" in line
     )
     assert {name: pins[name] for name in levers.TESTED_WITH} == levers.TESTED_WITH
-
-
-REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -31,7 +31,9 @@ FOLDER = ".cache/rendered-pages"
 FORMAT = 1
 
 
-class _Collect(logging.Handler):
+class LogRecorder(logging.Handler):
+    """What MkDocs logged (INFO and up), as (logger, level, message), to be logged again."""
+
     def __init__(self) -> None:
         super().__init__(logging.INFO)
         self.records: list[tuple[str, int, str]] = []
@@ -82,7 +84,7 @@ class RenderCache:
             self.hits += 1
             self._restore(page, entry, files)
             return
-        collect = _Collect()
+        collect = LogRecorder()
         logger = logging.getLogger("mkdocs")
         logger.addHandler(collect)
         try:

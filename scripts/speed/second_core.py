@@ -27,18 +27,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 
+from speed.render_cache import LogRecorder
+
 WRITTEN_ELSEWHERE = "speed/written-by-the-second-core.html"
 # Pages; smaller sites are written by one process (a test sets it low to fork small sites).
 FORK_FROM = int(os.environ.get("GUIDE_SPEED_FORK_FROM", "200"))
-
-
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.INFO)
-        self.records: list[tuple[str, int, str]] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append((record.name, record.levelno, record.getMessage()))
 
 
 class _QuietAboutSkipped(logging.Filter):
@@ -75,7 +68,7 @@ class SecondCore:
     @staticmethod
     def _child(report: int, pages: list[Any], build: tuple[Any, Any, Any, Any]) -> None:
         env, config, files, nav = build
-        collect = _Collect()
+        collect = LogRecorder()
         logger = logging.getLogger("mkdocs")
         for handler in list(logger.handlers):
             logger.removeHandler(handler)
