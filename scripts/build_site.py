@@ -34,7 +34,6 @@ import errno
 import fcntl
 import json
 import os
-import re
 import secrets
 import shutil
 import signal
@@ -51,7 +50,7 @@ from types import FrameType
 
 import validate
 from checks.addresses import record_published
-from checks.publishing import publishing_problem
+from checks.publishing import publishing_problem, source_date_epoch_problem
 from checks.report import render_report
 from checks.settings import read_settings
 from checks.site_html import check_site
@@ -66,8 +65,6 @@ VERSIONS = ".{name}-versions"
 LOCK = ".{name}-build.lock"
 DIRECTORY_MODE = 0o755
 FILE_MODE = 0o644
-# The latest time Python's datetime (and so MkDocs) can show: 9999-12-31 23:59:59 UTC.
-LATEST_EPOCH = 253_402_300_799
 
 # MkDocs, run so that an OSError (a full disk, say) comes back as a message, not a traceback:
 # the error is written as JSON to the file descriptor given first.
@@ -202,20 +199,15 @@ def _build(root: Path, site: Site) -> int:
 
 
 def _check_environment(site: Site, root: Path) -> None:
-    """MkDocs (and the validator, which renders pages with it) reads SOURCE_DATE_EPOCH; the
-    publishing workflow sets PUBLISHING=1, and then the site's address must be real."""
+    """The publishing workflow sets PUBLISHING=1, and then the site's address must be real;
+    MkDocs needs a SOURCE_DATE_EPOCH it can read."""
     if os.environ.get("PUBLISHING") == "1":
         problem = publishing_problem(root)
         if problem:
             raise BuildStopped(f"{problem}; {site.shown}/ was not changed.")
-    value = os.environ.get("SOURCE_DATE_EPOCH")
-    if value is None or (re.fullmatch(r"[0-9]+", value) and int(value) <= LATEST_EPOCH):
-        return
-    raise BuildStopped(
-        f"SOURCE_DATE_EPOCH is '{value}', but it must be a whole number of seconds since "
-        "1970-01-01 UTC, like 1764633600 (make sets it to the last commit's time); correct "
-        f"it or unset it; {site.shown}/ was not changed."
-    )
+    problem = source_date_epoch_problem()
+    if problem:
+        raise BuildStopped(f"{problem}; {site.shown}/ was not changed.")
 
 
 def _describe(error: OSError, root: Path) -> str:

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 from checks.external import EXTERNAL_CACHE, EXTERNAL_TIMEOUT, external_link_problems
+from checks.publishing import source_date_epoch_problem
 from checks.report import render_report
 from checks.settings import read_settings
 from checks.site_html import check_site
@@ -77,6 +79,10 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the checks and print the report; returns the exit status."""
     args = _parser().parse_args(argv)
+    epoch_problem = source_date_epoch_problem()
+    if epoch_problem:
+        print(f"validate: {epoch_problem}", file=sys.stderr)
+        return 2
     root: Path = args.root.resolve()
     # A folder without its own mkdocs.yml (a test fixture) is read with this project's.
     config_file = root / "mkdocs.yml"

@@ -228,3 +228,19 @@ def test_external_reports_a_server_that_does_not_answer(tmp_path: Path) -> None:
     assert problems[0].message.startswith(
         "external link 'http://127.0.0.1:9/nothing-listens-here' is broken (cannot connect: "
     )
+
+
+@pytest.mark.parametrize("value", ["garbage", "", "1.5", "-1", "99999999999999"])
+def test_a_wrong_source_date_epoch_is_one_line_not_a_traceback(
+    value: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """MkDocs turns SOURCE_DATE_EPOCH into the build date while the pages are rendered."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    assert validate.main(["--today", TODAY]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [
+        f"validate: SOURCE_DATE_EPOCH is '{value}', but it must be a whole number of seconds "
+        "since 1970-01-01 UTC, like 1764633600 (make sets it to the last commit's time); "
+        "correct it or unset it"
+    ]

@@ -7,6 +7,8 @@ editor's machine work without either.
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,6 +17,23 @@ from checks.settings import read_settings
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "0.0.0.0"})
 # Reserved for examples (RFC 2606): mail sent there reaches nobody.
 PLACEHOLDER_DOMAINS = ("example.org", "example.com", "example.net")
+
+
+# 9999-12-31 23:59:59 UTC: MkDocs turns the value into a date, which ends there.
+LATEST_EPOCH = 253_402_300_799
+
+
+def source_date_epoch_problem() -> str | None:
+    """MkDocs (and the validator, which renders pages with it) reads SOURCE_DATE_EPOCH for the
+    build date; a value it cannot read would end in a traceback."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is None or (re.fullmatch(r"[0-9]+", value) and int(value) <= LATEST_EPOCH):
+        return None
+    return (
+        f"SOURCE_DATE_EPOCH is '{value}', but it must be a whole number of seconds since "
+        "1970-01-01 UTC, like 1764633600 (make sets it to the last commit's time); correct "
+        "it or unset it"
+    )
 
 
 def publishing_problem(root: Path) -> str | None:
