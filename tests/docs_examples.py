@@ -114,6 +114,15 @@ CHANGES: dict[str, Change] = {
         lambda site: (site / "docs/stages/regulation.md").rename(site / "docs/stages/balance.md"),
     ),
     "misspelt page in a folder's .nav.yml": FAQ_FOLDER,
+    "stage renamed, move not recorded": both(
+        replace("docs/_data/stages.yml", "id: tolerance", "id: acceptance"),
+        replace("docs/_data/stages.yml", "stages/tolerance.md", "stages/acceptance.md"),
+        replace("docs/stages/tolerance.md", "stage: tolerance", "stage: acceptance"),
+        lambda site: (site / "docs/stages/tolerance.md").rename(site / "docs/stages/acceptance.md"),
+    ),
+    "stage title changed, old title in a link": replace(
+        "docs/_data/stages.yml", "title: Immune blockage", "title: Immune blocking stage"
+    ),
 }
 
 
