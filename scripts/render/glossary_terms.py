@@ -21,11 +21,13 @@ import posixpath
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Iterable, Iterator
+from html.parser import HTMLParser
+from itertools import chain
 
 import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import AtomicString
+from markdown.util import HTML_PLACEHOLDER, AtomicString
 
 from guide.glossary import Term
 
@@ -36,6 +38,8 @@ UNGLOSSED_TAGS = frozenset(
     | {f"h{level}" for level in range(1, 7)}
 )
 ID_PREFIX = "glossary-"
+# Where Python-Markdown left an inline HTML tag an editor wrote (kept aside, not in the tree).
+_RAW_HTML = re.compile(HTML_PLACEHOLDER % r"(\d+)")
 # After attr_list (8) and abbr (7), so ids and classes an editor set are in place; before
 # MkDocs' anchor collection and link rewriting (5 and 0), which then treat the link as theirs.
 PRIORITY = 6
@@ -51,7 +55,7 @@ class GlossaryTerms(Extension):
         self.glossary_page = glossary_page
         self.page: str | None = None
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.treeprocessors.register(_MarkFirstUses(md, self), "glossary_terms", PRIORITY)
 
 
@@ -81,6 +85,7 @@ class _MarkFirstUses(Treeprocessor):
         )
         self.taken_ids = {element.get("id") for element in root.iter() if element.get("id")}
         self.marked: set[str] = set()
+        self.raw_tags = _RawTags()
         self._walk(root)
 
     def _walk(self, element: etree.Element) -> None:
@@ -113,11 +118,22 @@ class _MarkFirstUses(Treeprocessor):
         return text[: uses[0].start()], marks
 
     def _first_uses(self, text: str) -> Iterator[re.Match[str]]:
-        for match in self.pattern.finditer(text):
-            anchor = self.by_form[match.group()].anchor
-            if anchor not in self.marked:
-                self.marked.add(anchor)
-                yield match
+        """New terms in `text`, except between inline HTML tags an editor wrote around text
+        that is not glossed (`<a href=...>immune system</a>`)."""
+        start = 0
+        for raw in chain(_RAW_HTML.finditer(text), [None]):
+            end = raw.start() if raw else len(text)
+            if not self.raw_tags.depth:
+                for match in self.pattern.finditer(text, start, end):
+                    anchor = self.by_form[match.group()].anchor
+                    if anchor not in self.marked:
+                        self.marked.add(anchor)
+                        yield match
+            if raw:
+                stashed = self.md.htmlStash.rawHtmlBlocks[int(raw.group(1))]
+                if isinstance(stashed, str):
+                    self.raw_tags.feed(stashed)
+                start = raw.end()
 
     def _mark(self, term: Term, text: str) -> etree.Element:
         definition_id = self._new_id(f"{ID_PREFIX}{term.anchor}")
@@ -147,3 +163,19 @@ class _MarkFirstUses(Treeprocessor):
             candidate = f"{wanted}-{number}"
         self.taken_ids.add(candidate)
         return candidate
+
+
+class _RawTags(HTMLParser):
+    """How deep the editor's own inline HTML is inside tags whose text is not glossed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        if tag in UNGLOSSED_TAGS:
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in UNGLOSSED_TAGS and self.depth:
+            self.depth -= 1
