@@ -65,7 +65,7 @@ def test_hover_opens_the_definition_and_it_stays_while_the_pointer_is_on_it(
     expect(definition).to_be_visible()
     box = definition.bounding_box()
     assert box is not None
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] - 2, steps=5)
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] - 2, steps=25)
     expect(definition).to_be_visible()  # hoverable: the pointer can move onto it
     page.keyboard.press("Escape")
     expect(definition).to_be_hidden()
