@@ -49,7 +49,10 @@ def marks(tree: lxml.html.HtmlElement) -> list[str]:
         # After a link, in the link's tail.
         ("See [the page](other.md) about the renal unit.", ["renal"]),
         # Several terms in one run of text, each once, in order.
-        ("renal, immune system, renal, immune complex.", ["renal", "immune system", "immune complex"]),
+        (
+            "renal, immune system, renal, immune complex.",
+            ["renal", "immune system", "immune complex"],
+        ),
         # Inline HTML that is not code or a link is still text around the term.
         ("Raw <span>immune system</span> in a span.", ["immune system"]),
         ('<a href="x.md">renal</a> then renal <code>renal</code>.', ["renal"]),
