@@ -12,15 +12,16 @@ import re
 import sys
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
-
 # mkdocs-macros loads this file by path, without its folder on sys.path.
 sys.path.insert(0, str(Path(__file__).parent))
 
-from guide.glossary import GLOSSARY_FILE, capitalized, read_glossary
+from guide.glossary import capitalized
 from guide.stages import StageProgram
+from render.glossary_terms import GlossaryTerms
 from render.page_jinja import PageSandbox
 
+# What the hook puts under `extra:` for the templates and macros: not values for pages.
+BUILD_MODELS = frozenset({"stage_program", "glossary"})
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]{}()#+!|~<>-])")
 
 
@@ -32,7 +33,7 @@ def markdown_text(text: str) -> str:
 def page_names(env) -> frozenset[str]:
     """What a page may use in {{ ... }}: the macros below and the values under `extra:` in
     mkdocs.yml (as mkdocs-macros read them). The validator applies the same rule."""
-    return frozenset(env.macros) | (frozenset(env.variables["extra"]) - {"stage_program"})
+    return frozenset(env.macros) | (frozenset(env.variables["extra"]) - BUILD_MODELS)
 
 
 def on_pre_page_macros(env) -> None:
@@ -54,12 +55,6 @@ _titles_as_written: dict[str, str | None] = {}
 
 
 def define_env(env) -> None:
-    docs_dir = Path(env.conf["docs_dir"])
-    glossary_path = docs_dir / GLOSSARY_FILE
-    terms, problems = read_glossary(glossary_path, shown_as=_shown(env, glossary_path))
-    if problems:
-        raise PluginError("the glossary has problems:\n" + "\n".join(map(str, sorted(problems))))
-
     def program() -> StageProgram:
         # Set by the hook's on_config, which runs after this module is loaded.
         return env.conf["extra"]["stage_program"]
@@ -78,18 +73,11 @@ def define_env(env) -> None:
 
     @env.macro
     def glossary() -> str:
-        """Every glossary term as a heading (so it can be linked to) and its definition."""
+        """Every glossary term as a heading with the id marked terms link to, and its
+        definition. (The terms are read by the hook, which marks them in the pages.)"""
+        terms: GlossaryTerms = env.conf["extra"]["glossary"]
         return "\n\n".join(
-            f"## {markdown_text(capitalized(term.term))}\n\n{markdown_text(term.definition)}"
-            for term in terms
+            f"## {markdown_text(capitalized(term.term))} {{ #{term.anchor} }}\n\n"
+            f"{markdown_text(term.definition)}"
+            for term in terms.terms
         )
-
-    # Tooltips: abbr's own glossary option explains each word wherever it is used.
-    # (Appending `*[word]: ...` lines to every page instead costs more than the page itself.)
-    env.conf["mdx_configs"].setdefault("abbr", {})["glossary"] = {
-        form: term.definition for term in terms for form in term.forms
-    }
-
-
-def _shown(env, path: Path) -> str:
-    return str(Path(path).resolve().relative_to(Path(env.project_dir).resolve()))

@@ -25,6 +25,7 @@ from mkdocs.utils.meta import get_data
 
 from guide.addresses import MOVED_FROM, page_moves
 from guide.docs_files import unpublishable_files
+from guide.glossary import GLOSSARY_FILE, GLOSSARY_PAGE, read_glossary
 from guide.problems import Problem, read_source_text
 from guide.stages import (
     STAGES_FILE,
@@ -36,6 +37,7 @@ from guide.stages import (
     load_stages,
 )
 from guide.yaml_files import front_matter_problem
+from render.glossary_terms import GlossaryTerms
 from render.page_security import (
     headers_file,
     with_content_security_policy,
@@ -64,6 +66,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             f"the stage order, like '- Stages: {STAGES_FILE}'"
         )
     config.extra["stage_program"] = program
+    # The glossary: marked in every page by this Markdown extension, listed by the macro.
+    config.extra["glossary"] = glossary = GlossaryTerms(_load_glossary(config), GLOSSARY_PAGE)
+    config.markdown_extensions.append(glossary)  # type: ignore[arg-type]
     return config
 
 
@@ -103,6 +108,7 @@ def on_nav(nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigat
 
 
 def on_page_markdown(markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    config.extra["glossary"].page = page.file.src_uri
     stage = config.extra["stage_program"].stage_for(page.file.src_uri)
     if stage is not None:
         page.meta.setdefault("description", stage.summary)
@@ -191,6 +197,14 @@ def _load_program(config: MkDocsConfig) -> StageProgram:
         return load_stages(stages_path, shown_as=_shown(config, stages_path))
     except StageFileError as error:
         raise PluginError(f"the stage order has problems:\n{error}") from None
+
+
+def _load_glossary(config: MkDocsConfig) -> list:
+    path = Path(config.docs_dir) / GLOSSARY_FILE
+    terms, problems = read_glossary(path, shown_as=_shown(config, path))
+    if problems:
+        raise PluginError("the glossary has problems:\n" + "\n".join(map(str, sorted(problems))))
+    return terms
 
 
 def _stage_for_print(config: MkDocsConfig, files: Files, stage: Stage) -> StageForPrint:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from copy import deepcopy as copy_element
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,15 @@ class StagePageView:
 
 def parse(path: Path) -> lxml.html.HtmlElement:
     return lxml.html.fromstring(path.read_bytes())
+
+
+def shown_text(element: lxml.html.HtmlElement) -> str:
+    """The element's text as a reader sees it: without the glossary definitions, which open
+    only on request."""
+    copy = copy_element(element)
+    for definition in copy.xpath(".//*[contains(@class, 'glossary-term__definition')]"):
+        definition.drop_tree()
+    return copy.text_content()
 
 
 def _text(element: lxml.html.HtmlElement) -> str:
@@ -122,7 +132,7 @@ def overview_entries(site: Path) -> list[tuple[str, str, str]]:
     tree = parse(site / "index.html")
     items = tree.xpath("//article//ol[li/a[starts-with(@href, 'stages/')]]/li")
     return [
-        (item.xpath("./a")[0].text_content(), item.xpath("./a")[0].get("href"), item.text_content())
+        (item.xpath("./a")[0].text_content(), item.xpath("./a")[0].get("href"), shown_text(item))
         for item in items
     ]
 

@@ -8,7 +8,7 @@ import pytest
 
 from checks.markdown import scan_page
 from checks.order_claims import order_claim_problems
-from checks.reviews import review_date_problems
+from checks.reviews import review_date_problems, reviewer_problems
 from checks.site_html import Reference, SiteIndex, reference_problem, scan_html
 from conftest import REPO_ROOT, markdown_engine
 from guide.stages import Stage, StageProgram
@@ -182,7 +182,7 @@ def test_front_matter_dates_and_review_rules() -> None:
         page = scan_page(f"---\n{front_matter}---\n\nText.\n", "a.md", "a.md", markdown_engine())
         return [str(p) for p in review_date_problems(page, today)]
 
-    fine = "last_reviewed: 2026-01-01\nnext_review: 2027-06-01\n"
+    fine = "last_reviewed: 2026-06-01\nnext_review: 2027-06-01\n"
     assert review(fine) == []
     assert review(fine, date(2027, 6, 1)) == [
         "a.md:3: warning: review is due today ('next_review' is 2027-06-01)"
@@ -190,11 +190,62 @@ def test_front_matter_dates_and_review_rules() -> None:
     assert review("last_reviewed: 2026-12-01\nnext_review: 2027-06-01\n") == [
         "a.md:2: 'last_reviewed' (2026-12-01) is in the future"
     ]
-    assert review("last_reviewed: 2024-02-29\nnext_review: 2027-02-28\n") == []
-    assert review("last_reviewed: 2024-02-29\nnext_review: 2027-03-01\n") == [
-        "a.md:3: 'next_review' (2027-03-01) is more than 3 years after 'last_reviewed' "
-        "(2024-02-29); set it to 2027-02-28 or earlier"
+    # The cycle is one year (the About page tells readers so): a day more is refused.
+    assert review("last_reviewed: 2026-01-01\nnext_review: 2027-01-02\n", date(2026, 2, 1)) == [
+        "a.md:3: 'next_review' (2027-01-02) is more than 1 year after 'last_reviewed' "
+        "(2026-01-01); set it to 2027-01-01 or earlier"
     ]
+    assert review("last_reviewed: 2024-02-29\nnext_review: 2025-02-28\n", date(2024, 3, 1)) == []
+    assert review("last_reviewed: 2024-02-29\nnext_review: 2025-03-01\n", date(2024, 3, 1)) == [
+        "a.md:3: 'next_review' (2025-03-01) is more than 1 year after 'last_reviewed' "
+        "(2024-02-29); set it to 2025-02-28 or earlier"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "required", "expected"),
+    [
+        ('reviewed_by: "Clinical reviewer: renal nurse specialist"\n', True, []),
+        ("reviewed_by: Plain-language editor\n", False, []),
+        ("", False, []),
+        (
+            "",
+            True,
+            [
+                "a.md:1: front matter has no 'reviewed_by': say who reviewed this stage page, "
+                "as a role, like 'reviewed_by: \"Clinical reviewer: renal nurse specialist\"'"
+            ],
+        ),
+        *(
+            (
+                f"reviewed_by: {value}\n",
+                required,
+                [
+                    "a.md:2: 'reviewed_by' must be one line naming a role, in quotes if it has a "
+                    "colon, like 'reviewed_by: \"Clinical reviewer: renal nurse specialist\"'"
+                ],
+            )
+            for value, required in (
+                ('""', True),
+                ("2026-11-21", True),
+                ("[a, b]", False),
+                ("|\n  two\n  lines", True),
+                ("null", True),
+            )
+        ),
+        (
+            f"reviewed_by: {'x' * 121}\n",
+            True,
+            ["a.md:2: 'reviewed_by' is longer than 120 characters; name a role"],
+        ),
+    ],
+)
+def test_reviewer_role_is_required_on_stage_pages_and_is_one_short_line(
+    front_matter: str, required: bool, expected: list[str]
+) -> None:
+    text = f"---\n{front_matter}last_reviewed: 2026-01-01\n---\n\nText.\n"
+    page = scan_page(text, "a.md", "a.md", markdown_engine())
+    assert [str(p) for p in reviewer_problems(page, required=required)] == expected
 
 
 GOOD_HTML = """<html><head><link rel="stylesheet" href="../style.css"></head>

@@ -136,13 +136,13 @@ CASES: dict[str, tuple[int, list[str]]] = {
             "'last_reviewed: YYYY-MM-DD'",
             "docs/index.md:1: front matter has no 'next_review' date; add "
             "'next_review: YYYY-MM-DD'",
-            "docs/stages/clearance.md:4: 'next_review' (2026-11-20) is more than 3 years after "
-            "'last_reviewed' (2023-06-01); set it to 2026-06-01 or earlier",
+            "docs/stages/clearance.md:4: 'next_review' (2026-11-20) is more than 1 year after "
+            "'last_reviewed' (2023-06-01); set it to 2024-06-01 or earlier",
             "docs/stages/clearance.md:4: warning: review is overdue: 'next_review' was "
             "2026-11-20 (1 day ago); the page is published with a notice that it is being "
             "reviewed: review it and update both dates",
-            "docs/stages/diagnosis.md:4: 'next_review' (2029-06-02) is more than 3 years after "
-            "'last_reviewed' (2026-06-01); set it to 2029-06-01 or earlier",
+            "docs/stages/diagnosis.md:4: 'next_review' (2029-06-02) is more than 1 year after "
+            "'last_reviewed' (2026-06-01); set it to 2027-06-01 or earlier",
         ],
     ),
     "bad_input": (
@@ -155,6 +155,9 @@ CASES: dict[str, tuple[int, list[str]]] = {
             "'last_reviewed: YYYY-MM-DD'",
             "docs/stages/blockage.md:1: front matter has no 'next_review' date; add "
             "'next_review: YYYY-MM-DD'",
+            "docs/stages/blockage.md:1: front matter has no 'reviewed_by': say who reviewed this "
+            "stage page, as a role, like "
+            "'reviewed_by: \"Clinical reviewer: renal nurse specialist\"'",
             "docs/stages/clearance.md:7: not valid UTF-8 (byte 0xe9); save the file as UTF-8",
         ],
     ),

@@ -1,4 +1,5 @@
-"""Review dates in front matter: present, real, a sane cycle; due and overdue reviews remind.
+"""Reviews in front matter: dates present, real, within the review cycle; on stage pages, who
+reviewed the page, as a role. Due and overdue reviews remind.
 
 An overdue review never blocks publishing (another page's urgent fix must go out): the page
 is published with a notice readers see (overrides/partials/review-notice.html), and the
@@ -15,7 +16,13 @@ from guide.problems import Problem
 # Every page except these carries review dates.
 NOT_CONTENT_PAGES = frozenset({"404.md"})
 REVIEW_SOON = timedelta(days=60)
-MAX_REVIEW_YEARS = 3
+# The review cycle: the About page tells readers this (tests/test_about.py holds it to it).
+MAX_REVIEW_YEARS = 1
+# Who reviewed a page: a role, shown beside the review dates ("Clinical reviewer: renal
+# nurse specialist"). Never a person's name: roles stay true when people move on.
+REVIEWER_KEY = "reviewed_by"
+REVIEWER_EXAMPLE = '"Clinical reviewer: renal nurse specialist"'
+MAX_REVIEWER_LENGTH = 120
 
 
 def review_date_problems(page: Page, today: date) -> list[Problem]:
@@ -69,7 +76,7 @@ def review_date_problems(page: Page, today: date) -> list[Problem]:
                 Problem(
                     page.shown_as,
                     line,
-                    f"'next_review' ({following}) is more than {MAX_REVIEW_YEARS} years after "
+                    f"'next_review' ({following}) is more than {_years(MAX_REVIEW_YEARS)} after "
                     f"'last_reviewed' ({last}); set it to {limit} or earlier",
                 )
             )
@@ -97,6 +104,33 @@ def review_date_problems(page: Page, today: date) -> list[Problem]:
             )
         )
     return problems
+
+
+def reviewer_problems(page: Page, *, required: bool) -> list[Problem]:
+    """The reviewer's role: one short line of text; missing is a problem where `required`."""
+    if REVIEWER_KEY not in page.meta:
+        if not required:
+            return []
+        message = (
+            f"front matter has no '{REVIEWER_KEY}': say who reviewed this stage page, as a role, "
+            f"like '{REVIEWER_KEY}: {REVIEWER_EXAMPLE}'"
+        )
+        return [Problem(page.shown_as, page.meta_line, message)]
+    line, value = page.meta[REVIEWER_KEY]
+    if isinstance(value, str) and value.strip() and "\n" not in value.strip():
+        if len(value) <= MAX_REVIEWER_LENGTH:
+            return []
+        message = f"'{REVIEWER_KEY}' is longer than {MAX_REVIEWER_LENGTH} characters; name a role"
+    else:
+        message = (
+            f"'{REVIEWER_KEY}' must be one line naming a role, in quotes if it has a colon, "
+            f"like '{REVIEWER_KEY}: {REVIEWER_EXAMPLE}'"
+        )
+    return [Problem(page.shown_as, line, message)]
+
+
+def _years(count: int) -> str:
+    return "1 year" if count == 1 else f"{count} years"
 
 
 def _add_years(day: date, years: int) -> date:

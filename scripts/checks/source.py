@@ -15,7 +15,7 @@ from checks.links import DocsIndex, ExternalLink, link_problems
 from checks.markdown import Page, scan_page
 from checks.order_claims import Names
 from checks.report import Report
-from checks.reviews import NOT_CONTENT_PAGES, review_date_problems
+from checks.reviews import NOT_CONTENT_PAGES, review_date_problems, reviewer_problems
 from checks.stage_pages import (
     front_matter_stage_problems,
     stage_file_problems,
@@ -94,6 +94,8 @@ def check_source(
         if page.path not in NOT_CONTENT_PAGES and page.front_matter_valid:
             problems += review_date_problems(page, today)
         stage = program.stage_for(page.path)
+        if page.path not in NOT_CONTENT_PAGES and page.front_matter_valid:
+            problems += reviewer_problems(page, required=stage is not None)
         if compare_stages and page.path not in skip_stage_checks:
             problems += front_matter_stage_problems(page, program)
         if compare_stages and stage is not None:

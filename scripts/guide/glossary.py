@@ -1,4 +1,4 @@
-"""The glossary model: `docs/_data/glossary.yml` feeds the glossary page and the tooltips."""
+"""The glossary model: `docs/_data/glossary.yml` feeds the glossary page and the marked terms."""
 
 from __future__ import annotations
 
@@ -6,12 +6,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from markdown.extensions.toc import slugify
 
 from guide.problems import Problem
 from guide.yaml_files import NodeReader, read_yaml_file
 
 # Relative to the docs folder.
 GLOSSARY_FILE = "_data/glossary.yml"
+# The page that lists every term; each marked term links to its entry there.
+GLOSSARY_PAGE = "glossary.md"
 
 
 @dataclass(frozen=True)
@@ -20,11 +23,16 @@ class Term:
 
     term: str
     definition: str
-    also: tuple[str, ...] = ()  # other forms of the word that get the same tooltip
+    also: tuple[str, ...] = ()  # other forms of the word, marked and explained the same way
+
+    @property
+    def anchor(self) -> str:
+        """The id of the term's entry on the glossary page, where every use links to."""
+        return slugify(self.term, "-")
 
     @property
     def forms(self) -> tuple[str, ...]:
-        """Every spelling that gets a tooltip: each form, and each with a capital first letter."""
+        """Every spelling that is marked: each form, and each with a capital first letter."""
         forms = (self.term, *self.also)
         return tuple(dict.fromkeys([*forms, *map(capitalized, forms)]))
 
@@ -51,10 +59,11 @@ class _GlossaryReader(NodeReader):
             term = self.term(node)
             if term is None:
                 continue
-            if term.term.casefold() in terms:
+            # One entry per anchor: two spellings of one word would share the glossary heading.
+            if term.anchor in terms:
                 self.problem(node, f"term '{term.term}' is defined twice")
                 continue
-            terms[term.term.casefold()] = term
+            terms[term.anchor] = term
         return list(terms.values())
 
     def term(self, node: yaml.Node) -> Term | None:
