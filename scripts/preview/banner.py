@@ -39,18 +39,24 @@ class Findings:
         errors = any(problem.severity == "error" for problem in self.problems)
         return errors or self.build_failed or bool(self.build_messages)
 
+    @property
+    def shown(self) -> bool:
+        return bool(self.lines) or self.build_failed
+
+    @property
+    def title(self) -> str:
+        count = f"{len(self.lines)} problem" + ("" if len(self.lines) == 1 else "s")
+        if self.blocks_publishing:
+            return f"{count} to fix before this can be published"
+        return f"{count} to look at (the site can still be published)"
+
 
 def banner(findings: Findings) -> str:
     """The banner's HTML (Material's admonition styles), or "" when all is well."""
-    lines = findings.lines
-    if not lines and not findings.build_failed:
+    if not findings.shown:
         return ""
-    count = f"{len(lines)} problem" + ("" if len(lines) == 1 else "s")
-    if findings.blocks_publishing:
-        kind, title = "failure", f"{count} to fix before this can be published"
-    else:
-        kind, title = "warning", f"{count} to look at (the site can still be published)"
-    items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+    kind = "failure" if findings.blocks_publishing else "warning"
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in findings.lines)
     stale = (
         "<p>The preview could not be rebuilt: this is the last version that built.</p>"
         if findings.build_failed
@@ -58,7 +64,7 @@ def banner(findings: Findings) -> str:
     )
     return (
         f'<section class="admonition {kind}" aria-label="Problems to fix">'
-        f'<p class="admonition-title">{title}</p>{stale}<ul>{items}</ul>'
+        f'<p class="admonition-title">{findings.title}</p>{stale}<ul>{items}</ul>'
         "<p>These are the lines <code>make validate</code> prints. Fix each one and save: "
         "this page reloads by itself.</p></section>"
     )

@@ -61,7 +61,11 @@ class PreviewServer(LiveReloadServer):
         self.current = builds / "current"
         self.current.symlink_to(Path(tempfile.mkdtemp(prefix="nothing-built-yet-", dir=builds)))
         super().__init__(
-            builder=self.rebuild, host=host, port=port, root=str(self.current), mount_path=mount_path
+            builder=self.rebuild,
+            host=host,
+            port=port,
+            root=str(self.current),
+            mount_path=mount_path,
         )
         self.builds = builds
         self.build_into = build_into
@@ -72,6 +76,7 @@ class PreviewServer(LiveReloadServer):
     def rebuild(self) -> None:
         """Build into a fresh folder and serve it if it built. Never raises for the content:
         the loop in LiveReloadServer then lets the waiting requests and browsers go on."""
+        log.info("Building documentation...")
         output = Path(tempfile.mkdtemp(prefix="build-", dir=self.builds))
         findings = self.build_into(output, self.url)
         if findings.build_failed:
@@ -86,16 +91,17 @@ class PreviewServer(LiveReloadServer):
             shutil.rmtree(previous)
             self.has_built = True
         self.findings = findings
-        if findings.lines or findings.build_failed:
-            log.warning(
-                f"Preview: {len(findings.lines)} problem(s), shown at the top of every page:\n"
-                + "\n".join(findings.lines)
-            )
+        if findings.shown:
+            log.warning(f"Preview: {findings.title}; every page shows them at the top:")
+            for line in findings.lines:
+                log.warning(line)
         else:
             log.info("Preview: no problems.")
 
     def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
-        page = with_banner(content.decode("utf-8"), self.findings)
+        return self._with_reload_script(with_banner(content.decode("utf-8"), self.findings), epoch)
+
+    def _with_reload_script(self, page: str, epoch: int) -> bytes:
         served = super()._inject_js_into_html(page.encode("utf-8"), epoch).decode("utf-8")
         # Whatever MkDocs just added, and nothing that was already in the page.
         added = "".join(f" {digest}" for digest in inline_script_hashes(served, page))
@@ -103,12 +109,11 @@ class PreviewServer(LiveReloadServer):
 
     def _error_page(self, code: int) -> bytes | None:
         if not self.has_built:
-            page = problems_page(self.findings).encode("utf-8")
-        elif (error_page := self.current / f"{code}.html").is_file():
-            page = error_page.read_bytes()
-        else:
+            return self._with_reload_script(problems_page(self.findings), self._visible_epoch)
+        error_page = self.current / f"{code}.html"
+        if not error_page.is_file():
             return None
-        return self._inject_js_into_html(page, self._visible_epoch)
+        return self._inject_js_into_html(error_page.read_bytes(), self._visible_epoch)
 
 
 def serve(config_file: Path, dev_addr: str) -> None:
