@@ -4,8 +4,11 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Reinstall whenever a requirement file changes.
+# Reinstall whenever a requirement file changes. Previewing and building need only
+# requirements.txt; testing needs requirements-dev.txt on top.
+SITE_INSTALLED := $(VENV)/.installed-site
 INSTALLED := $(VENV)/.installed
+PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 # mkdocs-redirects asks ProperDocs to print a banner on every build; this site stays on MkDocs 1.6.
 export DISABLE_MKDOCS_2_WARNING := true
@@ -18,19 +21,23 @@ endif
 
 .PHONY: serve build test lint validate new-stage bench hooks clean
 
-$(INSTALLED): requirements.txt requirements-dev.txt
+$(SITE_INSTALLED): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed; found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
-	$(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(INSTALLED): $(SITE_INSTALLED) requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
-serve: $(INSTALLED)  ## build and preview with live reload on http://127.0.0.1:8000
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+serve: $(SITE_INSTALLED)  ## preview on http://127.0.0.1:$(PORT), reloading on every save; problems shown on the page
+	$(BIN)/python scripts/serve.py --dev-addr 127.0.0.1:$(PORT)
 
-build: $(INSTALLED)  ## check the source, build strictly, check the output, then replace site/
+build: $(SITE_INSTALLED)  ## check the source, build strictly, check the output, then replace site/
 	@$(BIN)/python scripts/build_site.py
 
-validate: $(INSTALLED)  ## check the source: stage order, links, anchors, review dates
+validate: $(SITE_INSTALLED)  ## check the source: stage order, links, anchors, review dates
 	@$(BIN)/python scripts/validate.py
 
 test: $(INSTALLED)  ## lint and type-check, then the whole test suite
@@ -44,7 +51,7 @@ lint: $(INSTALLED)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-new-stage: $(INSTALLED)  ## make new-stage ID=follow-up TITLE="Follow-up care" AFTER=protection (or BEFORE=<id>, or AFTER=start)
+new-stage: $(SITE_INSTALLED)  ## make new-stage ID=follow-up TITLE="Follow-up care" AFTER=protection (or BEFORE=<id>, or AFTER=start)
 	@test -n "$(ID)" -a -n "$(TITLE)" -a -n "$(AFTER)$(BEFORE)" || { echo 'usage: make new-stage ID=<id> TITLE="<title>" AFTER=<stage id>  (or BEFORE=<stage id>; AFTER=start makes it the first stage)' >&2; exit 2; }
 	@$(BIN)/python scripts/new_stage.py --id "$(ID)" --title "$(TITLE)" --after "$(AFTER)" --before "$(BEFORE)"
 

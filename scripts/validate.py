@@ -15,12 +15,13 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from checks.external import EXTERNAL_CACHE, EXTERNAL_TIMEOUT, external_link_problems
 from checks.publishing import source_date_epoch_problem
-from checks.report import render_report
+from checks.report import Report, render_report
 from checks.settings import read_settings
 from checks.site_html import check_site
 from checks.source import check_source
@@ -76,6 +77,21 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def source_report(root: Path, today: date) -> Report:
+    """Everything `make validate` checks in the source under `root` (the preview shows the
+    same problems on every page)."""
+    config_file = _config_file(root)
+    settings, problems = read_settings(config_file.parent)
+    result = check_source(root, today, settings.docs_dir, settings.jinja_names, config_file)
+    return replace(result, problems=problems + result.problems)
+
+
+def _config_file(root: Path) -> Path:
+    # A folder without its own mkdocs.yml (a test fixture) is read with this project's.
+    config_file = root / "mkdocs.yml"
+    return config_file if config_file.is_file() else ROOT / "mkdocs.yml"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the checks and print the report; returns the exit status."""
     args = _parser().parse_args(argv)
@@ -84,21 +100,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"validate: {epoch_problem}", file=sys.stderr)
         return 2
     root: Path = args.root.resolve()
-    # A folder without its own mkdocs.yml (a test fixture) is read with this project's.
-    config_file = root / "mkdocs.yml"
-    if not config_file.is_file():
-        config_file = ROOT / "mkdocs.yml"
-    settings, problems = read_settings(config_file.parent)
     if args.site is not None:
+        settings, problems = read_settings(_config_file(root).parent)
         site = args.site.resolve()
         shown = os.path.relpath(site, root).replace(os.sep, "/")
         result = check_site(site, shown, settings.site_url)
+        problems += result.problems
         rerun = "make build"
     else:
-        today = args.today or date.today()
-        result = check_source(root, today, settings.docs_dir, settings.jinja_names, config_file)
+        result = source_report(root, args.today or date.today())
+        problems = result.problems
         rerun = "make validate"
-    problems += result.problems
     if args.external:
         problems += external_link_problems(result.external_links, root / EXTERNAL_CACHE)
     print(render_report(problems, result.files_checked, args.format, rerun))

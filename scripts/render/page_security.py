@@ -52,11 +52,14 @@ def content_security_policy(html: str, content: str = "") -> str:
     Scripts are counted, not just collected: content that repeats a template's script
     cannot take that script's place, and a template script is allowed only as often as
     the templates wrote it (the same code, so allowing it is harmless)."""
-    from_templates = Counter(_INLINE_SCRIPT.findall(html)) - Counter(
-        _INLINE_SCRIPT.findall(content)
-    )
-    hashes = "".join(f" {_hash(script)}" for script in from_templates)
+    hashes = "".join(f" {digest}" for digest in inline_script_hashes(html, content))
     return POLICY.format(hashes=hashes)
+
+
+def inline_script_hashes(html: str, less: str = "") -> list[str]:
+    """The CSP hashes of the inline scripts in `html`, counted, less those also in `less`."""
+    scripts = Counter(_INLINE_SCRIPT.findall(html)) - Counter(_INLINE_SCRIPT.findall(less))
+    return [_hash(script) for script in scripts]
 
 
 def with_content_security_policy(html: str, content: str = "") -> str:

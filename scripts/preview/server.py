@@ -1,0 +1,212 @@
+"""The preview server: MkDocs' own live-reload server and build, arranged so that no problem
+in the content stops it.
+
+What this adds to `mkdocs serve`:
+
+- Each rebuild goes into a fresh folder, without strict mode, and the server switches to it
+  only when it built. A failed build leaves the last good site on screen; MkDocs' own loop
+  would instead hold every request until a build succeeds.
+- After every rebuild the validator runs, and its lines are shown at the top of every page.
+- Each page's Content-Security-Policy also allows, by its hash, the one inline script the
+  server itself just added (its live-reload poller). Only the response is changed, never the
+  built files, so the published policy is never relaxed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import re
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from functools import partial
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from jinja2 import TemplateSyntaxError
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort
+from mkdocs.livereload import LiveReloadServer
+
+from preview.banner import Findings, problems_page, with_banner
+from render.page_security import inline_script_hashes
+
+log = logging.getLogger("mkdocs.preview")
+
+SCRIPTS = Path(__file__).resolve().parent.parent
+_SCRIPT_SOURCES = re.compile(
+    r'(<meta http-equiv="Content-Security-Policy" content="[^"]*?script-src [^";]*)'
+)
+
+
+class PreviewServer(LiveReloadServer):
+    """MkDocs' live-reload server, serving the last site that built with `findings` on top."""
+
+    def __init__(
+        self,
+        *,
+        host: str,
+        port: int,
+        mount_path: str,
+        builds: Path,
+        build_into: Callable[[Path, str], Findings],
+    ) -> None:
+        # The server reads files through this link, which always points at the build to show.
+        self.current = builds / "current"
+        self.current.symlink_to(Path(tempfile.mkdtemp(prefix="nothing-built-yet-", dir=builds)))
+        super().__init__(
+            builder=self.rebuild,
+            host=host,
+            port=port,
+            root=str(self.current),
+            mount_path=mount_path,
+        )
+        self.builds = builds
+        self.build_into = build_into
+        self.findings = Findings()
+        self.has_built = False
+        self.error_handler = self._error_page
+
+    def rebuild(self) -> None:
+        """Build into a fresh folder and serve it if it built. Never raises for the content:
+        the loop in LiveReloadServer then lets the waiting requests and browsers go on."""
+        log.info("Building documentation...")
+        output = Path(tempfile.mkdtemp(prefix="build-", dir=self.builds))
+        findings = self.build_into(output, self.url)
+        if findings.build_failed:
+            shutil.rmtree(output)
+        else:
+            # A request that waited for this build already holds a path through the link:
+            # swapped in one rename, the link leads it to the new build.
+            previous = self.current.readlink()
+            swap = self.builds / "next"
+            swap.symlink_to(output)
+            swap.replace(self.current)
+            shutil.rmtree(previous)
+            self.has_built = True
+        self.findings = findings
+        if findings.shown:
+            log.warning(f"Preview: {findings.title}; every page shows them at the top:")
+            for line in findings.lines:
+                log.warning(line)
+        else:
+            log.info("Preview: no problems.")
+
+    def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
+        return self._with_reload_script(with_banner(content.decode("utf-8"), self.findings), epoch)
+
+    def _with_reload_script(self, page: str, epoch: int) -> bytes:
+        served = super()._inject_js_into_html(page.encode("utf-8"), epoch).decode("utf-8")
+        # Whatever MkDocs just added, and nothing that was already in the page.
+        added = "".join(f" {digest}" for digest in inline_script_hashes(served, page))
+        return _SCRIPT_SOURCES.sub(lambda m: m.group(1) + added, served, count=1).encode("utf-8")
+
+    def _error_page(self, code: int) -> bytes | None:
+        if not self.has_built:
+            return self._with_reload_script(problems_page(self.findings), self._visible_epoch)
+        error_page = self.current / f"{code}.html"
+        if not error_page.is_file():
+            return None
+        return self._inject_js_into_html(error_page.read_bytes(), self._visible_epoch)
+
+
+def serve(config_file: Path, dev_addr: str) -> None:
+    """Build, check and serve the site until Ctrl+C; rebuild whenever a watched file changes.
+    Raises ConfigurationError when mkdocs.yml cannot be used, and OSError when the address
+    cannot be listened on."""
+    builds = Path(tempfile.mkdtemp(prefix="mkdocs_preview_"))
+    try:
+        config = _config(config_file, dev_addr, builds)
+        config.plugins.on_startup(command="serve", dirty=False)
+        host, port = config.dev_addr
+        server = PreviewServer(
+            host=host,
+            port=port,
+            mount_path=urlsplit(config.site_url or "/").path,
+            builds=builds,
+            build_into=partial(_build_and_check, config_file, dev_addr),
+        )
+        try:
+            server.rebuild()
+            # What `mkdocs serve` watches (mkdocs.yml's `watch:` lists overrides/ and scripts/).
+            server.watch(config.docs_dir)
+            server.watch(str(config_file))
+            served = config.plugins.on_serve(server, config=config, builder=server.rebuild)
+            for path in config.watch:
+                served.watch(path)
+            try:
+                served.serve()
+            except KeyboardInterrupt:
+                log.info("Shutting down...")
+            finally:
+                served.shutdown()
+        finally:
+            config.plugins.on_shutdown()
+    finally:
+        shutil.rmtree(builds, ignore_errors=True)
+
+
+def _config(config_file: Path, dev_addr: str, site_dir: Path) -> MkDocsConfig:
+    # Not strict: a warning is shown on the page instead of stopping the preview.
+    return load_config(
+        config_file=str(config_file), site_dir=str(site_dir), dev_addr=dev_addr, strict=False
+    )
+
+
+def _build_and_check(config_file: Path, dev_addr: str, output: Path, serve_url: str) -> Findings:
+    """Build the site into `output` and run the validator; what both found."""
+    _forget_project_modules()
+    messages = _Messages()
+    logging.getLogger("mkdocs").addHandler(messages)
+    failed = False
+    try:
+        config = _config(config_file, dev_addr, output)
+        config.site_url = serve_url
+        build(config, serve_url=serve_url)
+    except Exception as error:  # whatever stops the build, the preview stays up
+        failed = True
+        if not isinstance(error, Abort):  # for an Abort, MkDocs has logged why
+            messages.found.append(_why(error, config_file.parent))
+    finally:
+        logging.getLogger("mkdocs").removeHandler(messages)
+    try:
+        validate = importlib.import_module("validate")
+        problems = tuple(validate.source_report(config_file.parent, date.today()).problems)
+    except Exception as error:  # nor may a crash in the checks stop it
+        problems = ()
+        messages.found.append(f"the checks stopped: {_why(error, config_file.parent)}")
+    lines = tuple(line.strip() for text in messages.found for line in text.splitlines())
+    return Findings(problems, failed, tuple(filter(None, lines)))
+
+
+def _why(error: Exception, root: Path) -> str:
+    if isinstance(error, TemplateSyntaxError) and error.filename:
+        return f"{os.path.relpath(error.filename, root)}:{error.lineno}: {error.message}"
+    return f"{type(error).__name__}: {error}"
+
+
+def _forget_project_modules() -> None:
+    """MkDocs reads the hook file again for every build, but not the modules it imports:
+    forgetting them makes a change anywhere in scripts/ count, as in a new process."""
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        kept = name == "__main__" or name.split(".")[0] == "preview"
+        if path and Path(path).is_relative_to(SCRIPTS) and not kept:
+            del sys.modules[name]
+
+
+class _Messages(logging.Handler):
+    """MkDocs' warnings and errors during one build."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.found: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.found.append(record.getMessage())
