@@ -205,7 +205,15 @@ def run(command: str, site: Path) -> str:
     }
     result = subprocess.run(
         # The copy uses the repository's .venv, which make must not try to reinstall.
-        ["make", f"VENV={venv}", "-o", f"{venv}/.installed", *words[1:]],
+        [
+            "make",
+            f"VENV={venv}",
+            "-o",
+            f"{venv}/.installed",
+            "-o",
+            f"{venv}/.installed-site",
+            *words[1:],
+        ],
         cwd=site,
         env={**environment, "PYTHONUNBUFFERED": "1"},  # stdout and stderr in terminal order
         stdout=subprocess.PIPE,
