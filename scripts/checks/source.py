@@ -88,24 +88,49 @@ def check_source(
     # are left to the check of the built site.
     ids_of = {path: None if page.has_macros else page.ids for path, page in pages.items()}
     for page in pages.values():
-        problems += page.problems
-        problems += unsafe_content_problems(page)
-        if not page.readable:
-            continue
-        if page.path not in NOT_CONTENT_PAGES and page.front_matter_valid:
-            problems += review_date_problems(page, today)
-        stage = program.stage_for(page.path)
-        if page.path not in NOT_CONTENT_PAGES and page.front_matter_valid:
-            problems += reviewer_problems(page, required=stage is not None)
-        if compare_stages and page.path not in skip_stage_checks:
-            problems += front_matter_stage_problems(page, program)
-        if compare_stages and stage is not None:
-            problems += stage_page_problems(page, stage, program, names)
-        anchors = engine.anchor_warnings(page.path, page.rendered, ids_of)
-        found, links = link_problems(page, index, anchors)
+        found, links = _page_problems(
+            page,
+            today=today,
+            engine=engine,
+            program=program,
+            names=names,
+            index=index,
+            ids_of=ids_of,
+            compare_stages=compare_stages,
+            skip_stage_checks=skip_stage_checks,
+        )
         problems += found
         external += links
     return Report(problems, len(pages) + 1, external)
+
+
+def _page_problems(
+    page: Page,
+    *,
+    today: date,
+    engine: MarkdownEngine,
+    program: StageProgram,
+    names: Names,
+    index: DocsIndex,
+    ids_of: dict[str, frozenset[str] | None],
+    compare_stages: bool,
+    skip_stage_checks: set[str],
+) -> tuple[list[Problem], list[ExternalLink]]:
+    """What is wrong in one page, and the links out of it to other websites."""
+    problems = [*page.problems, *unsafe_content_problems(page)]
+    if not page.readable:
+        return problems, []
+    stage = program.stage_for(page.path)
+    if page.path not in NOT_CONTENT_PAGES and page.front_matter_valid:
+        problems += review_date_problems(page, today)
+        problems += reviewer_problems(page, required=stage is not None)
+    if compare_stages and page.path not in skip_stage_checks:
+        problems += front_matter_stage_problems(page, program)
+    if compare_stages and stage is not None:
+        problems += stage_page_problems(page, stage, program, names)
+    anchors = engine.anchor_warnings(page.path, page.rendered, ids_of)
+    found, links = link_problems(page, index, anchors)
+    return problems + found, links
 
 
 def _read_all_pages(
