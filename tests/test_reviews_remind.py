@@ -31,13 +31,13 @@ def test_an_overdue_page_is_published_with_its_notice_and_a_warning(
     project = copy_site_sources(tmp_path / "project")
     docs = project / "docs"
     overdue(docs / "stages/tolerance.md", "2025-02-10", "2026-01-01")
-    overdue(docs / "about.md", "2024-03-01", "2026-06-30")
+    overdue(docs / "about.md", "2025-07-01", "2026-06-30")
     # The build's date (MkDocs' build_date_utc) decides what is overdue on the page.
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1785000000")  # 2026-07-25
     assert build_site.main(["--root", str(project)]) == 0
     output = capsys.readouterr().out
     assert (
-        "docs/stages/tolerance.md:4: warning: review is overdue: 'next_review' was 2026-01-01"
+        "docs/stages/tolerance.md:5: warning: review is overdue: 'next_review' was 2026-01-01"
     ) in output
     assert "docs/about.md:4: warning: review is overdue: 'next_review' was 2026-06-30" in output
     assert "build: published site/" in output
@@ -57,7 +57,7 @@ def test_a_review_due_after_the_build_date_has_no_notice(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project = copy_site_sources(tmp_path / "project")
-    overdue(project / "docs/stages/blockage.md", "2025-02-10", "2026-07-26")
+    overdue(project / "docs/stages/blockage.md", "2025-08-01", "2026-07-26")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1785000000")  # 2026-07-25, the day before
     assert build_site.main(["--root", str(project)]) == 0
     assert notice_of(project / "site", "stages/blockage") is None

@@ -55,6 +55,11 @@ class GlossaryTerms(Extension):
         self.glossary_page = glossary_page
         self.page: str | None = None
 
+    def __repr__(self) -> str:
+        # What the page's HTML depends on (the page itself is keyed separately): the render
+        # cache keys on the Markdown settings' text, which must not hold an address in memory.
+        return f"GlossaryTerms({self.terms!r}, {self.glossary_page!r})"
+
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.treeprocessors.register(_MarkFirstUses(md, self), "glossary_terms", PRIORITY)
 
