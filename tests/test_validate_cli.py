@@ -14,8 +14,7 @@ import pytest
 
 import validate
 from checks.external import EXTERNAL_CACHE, external_link_problems
-from checks.links import ExternalLink
-from guide.problems import MAX_SOURCE_BYTES
+from guide.problems import MAX_SOURCE_BYTES, ExternalLink
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TODAY = "2026-11-21"

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import html
+import re
+import string
 from datetime import date
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from checks.links import DocsIndex, link_problems
 from checks.markdown import scan_page
 from checks.order_claims import order_claim_problems
 from checks.reviews import review_date_problems
-from checks.site_html import SiteIndex, reference_problem, scan_html
+from checks.site_html import SiteIndex, _scan, reference_problem, scan_html
 from conftest import markdown_engine
 from guide.problems import Problem
 from guide.stages import StageProgram, read_stages
@@ -106,3 +109,74 @@ def test_site_checks_never_raise(text: str) -> None:
     for reference in page.references:
         message = reference_problem("a/index.html", reference, index)
         assert message is None or isinstance(message, str)
+
+
+# The site check's scanner is tuned for speed (a search that starts at the attribute's
+# name, regions found by one search each); this is what it must find, written plainly.
+_PLAIN_ATTRIBUTE = re.compile(r"""\s(href|src|srcset|id|name)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+SCAN_BITS = st.sampled_from(
+    ["<a ", "<A\t", " href=", "\nhref =", " src= ", " srcset=", " id=", "data-id=", " name=",
+     "xname=", '"', "'", ">", "<script>", "<SCRIPT src=x>", "</script>", "</Script>",
+     "<style>", "</STYLE>", "<!--", "-->", "<!-", "&amp;", "a, b 2x", "\n", " "]
+)  # fmt: skip
+
+
+def plain_scan(text: str) -> tuple[set[str], list[tuple[int, str, str]]]:
+    lower = text.lower()
+    regions: list[tuple[int, int]] = []
+    position = 0
+    while True:
+        found = [
+            (at, opener)
+            for opener in ("<!--", "<script", "<style")
+            if (at := lower.find(opener, position)) >= 0
+        ]
+        if not found:
+            break
+        start, opener = min(found)
+        if opener == "<!--":
+            end = lower.find("-->", start + 4)
+            region = (start, len(text) if end < 0 else end + 3)
+        else:
+            body = lower.find(">", start) + 1
+            if body == 0:
+                break
+            end = lower.find(f"</{opener[1:]}", body)
+            region = (body, len(text) if end < 0 else end)
+        regions.append(region)
+        position = max(region[1], start + 1)
+    ids: set[str] = set()
+    references: list[tuple[int, str, str]] = []
+    for match in _PLAIN_ATTRIBUTE.finditer(text):
+        at = match.start()
+        if any(start <= at < end for start, end in regions):
+            continue
+        attribute, double, single = match.groups()
+        value = html.unescape(double if double is not None else single)
+        if attribute == "id":
+            ids.add(value)
+        elif attribute == "name":
+            tag = text.rfind("<", 0, at)
+            if tag >= 0 and text[tag + 1 : tag + 3].lower() in ("a ", "a\t", "a\n"):
+                ids.add(value)
+        elif attribute == "srcset":
+            references += [
+                (at, attribute, part.split()[0]) for part in value.split(",") if part.split()
+            ]
+        else:
+            references.append((at, attribute, value.strip()))
+    return ids, references
+
+
+@settings(max_examples=600, deadline=None)
+@example('<a data-id="x" xname="y" href="z id=\'in-value\'">')
+@example('<SCRIPT src="a.js"> href="in-script" </Script> href="after"')
+@example('<style> id="in-style" </STYLE><!-- src="in-comment" --> src="b.png"')
+@example('<a\tname="n" srcset="a.png 1x, b.png 2x">&amp;')
+@given(
+    text=st.lists(st.one_of(SCAN_BITS, st.text(string.printable, max_size=6)), max_size=60).map(
+        "".join
+    )
+)
+def test_the_fast_site_scan_finds_what_the_plain_one_finds(text: str) -> None:
+    assert _scan(text) == plain_scan(text)

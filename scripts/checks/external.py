@@ -10,8 +10,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from checks.links import ExternalLink
-from guide.problems import Problem
+from guide.problems import ExternalLink, Problem
 
 EXTERNAL_CACHE = ".cache/external-links.json"
 EXTERNAL_TIMEOUT = 5.0  # seconds per request

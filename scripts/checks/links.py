@@ -13,22 +13,13 @@ from urllib.parse import unquote
 from markdown.extensions.toc import slugify
 
 from checks.markdown import Link, Page
-from guide.problems import Problem
+from guide.problems import ExternalLink, Problem
 from guide.stages import STAGES_FILE, StageProgram
 
 # Left out of the published site by `exclude_docs` in mkdocs.yml.
 DATA_DIR = PurePosixPath(STAGES_FILE).parts[0]
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
 _DOC_FILE_PREFIX = re.compile(r"^Doc file '[^']*' contains ")
-
-
-@dataclass(frozen=True)
-class ExternalLink:
-    """An http(s) link, checked only with --external."""
-
-    path: str
-    line: int
-    url: str
 
 
 @dataclass

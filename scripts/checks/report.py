@@ -6,8 +6,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from checks.links import ExternalLink
-from guide.problems import Problem
+from guide.problems import ExternalLink, Problem
 
 
 @dataclass

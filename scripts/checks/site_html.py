@@ -17,15 +17,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from checks.links import ExternalLink
 from checks.report import Report
 from checks.workers import map_pages
-from guide.problems import Problem
+from guide.problems import ExternalLink, Problem
 
 # Built pages are bigger than sources (navigation, search index links), but not this big.
 MAX_HTML_BYTES = 10 * 1024 * 1024
-# Attribute names in lower case, as MkDocs, Material and Python-Markdown write them.
-_ATTRIBUTE = re.compile(r"""\s(href|src|srcset|id|name)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+# Attribute names in lower case, as MkDocs, Material and Python-Markdown write them. The
+# whitespace before the name is checked apart (see _scan): a pattern that starts with a
+# letter is searched for by the regular expression engine several times faster.
+_ATTRIBUTE = re.compile(r"""(href|src|srcset|id|name)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+# What starts text that is not markup, and what ends a script or a style (ASCII case only,
+# as HTML's own tag names: a long s before 'cript' makes no script).
+_NOT_MARKUP = re.compile(r"<(!--|script|style)", re.IGNORECASE | re.ASCII)
+_CLOSER = {
+    name: re.compile(f"</{name}", re.IGNORECASE | re.ASCII) for name in ("script", "style")
+}
 # How far back an attribute's tag may start: no tag MkDocs or Material writes is longer.
 _LONGEST_TAG = 10_000
 _SKIPPED_SCHEMES = ("mailto:", "tel:", "data:", "javascript:", "blob:", "about:")
@@ -52,32 +59,24 @@ class HtmlPage:
 def _not_markup(text: str) -> list[int]:
     """start, end, start, end, ... of comments and script and style bodies, in one pass.
 
-    Each kind's next opener is searched again only once the scan has passed it, so text
-    full of unclosed '<!--' or '<script ' costs linear time, not quadratic."""
-    lower = text.lower()
-    openers = ("<!--", "<script", "<style")
-    next_at = {opener: lower.find(opener) for opener in openers}
+    Each search starts where the last region ended, so text full of unclosed '<!--' or
+    '<script ' costs linear time, not quadratic."""
     skipped: list[int] = []
     position = 0
-    while True:
-        for opener, found in next_at.items():
-            if 0 <= found < position:
-                next_at[opener] = lower.find(opener, position)
-        present = [(found, opener) for opener, found in next_at.items() if found >= 0]
-        if not present:
-            return skipped
-        start, opener = min(present)
-        if opener == "<!--":
-            end = lower.find("-->", start + 4)
+    while opener := _NOT_MARKUP.search(text, position):
+        start, kind = opener.start(), opener.group(1).lower()
+        if kind == "!--":
+            end = text.find("-->", start + 4)
             body_start, body_end = start, (len(text) if end < 0 else end + 3)
         else:
-            body_start = lower.find(">", start) + 1
+            body_start = text.find(">", start) + 1
             if body_start == 0:
                 return skipped
-            end = lower.find(f"</{opener[1:]}", body_start)
-            body_end = len(text) if end < 0 else end
+            closer = _CLOSER[kind].search(text, body_start)
+            body_end = len(text) if closer is None else closer.start()
         skipped += [body_start, body_end]
         position = max(body_end, start + 1)
+    return skipped
 
 
 def _scan(text: str) -> tuple[set[str], list[tuple[int, str, str]]]:
@@ -85,9 +84,17 @@ def _scan(text: str) -> tuple[set[str], list[tuple[int, str, str]]]:
     ids: set[str] = set()
     references: list[tuple[int, str, str]] = []
     skipped = _not_markup(text) if "<" in text else []
-    for match in _ATTRIBUTE.finditer(text):
-        position = match.start()
+    search = _ATTRIBUTE.search
+    match = search(text)
+    while match is not None:
+        name_at = match.start()
+        if not name_at or not text[name_at - 1].isspace():
+            match = search(text, name_at + 1)  # part of a longer name, like 'data-id'
+            continue
+        position = name_at - 1  # the whitespace before the name, where the match once began
+        next_from = match.end()
         if skipped and bisect.bisect(skipped, position) % 2:
+            match = search(text, next_from)
             continue
         attribute, double, single = match.groups()
         value = double if double is not None else single
@@ -105,6 +112,7 @@ def _scan(text: str) -> tuple[set[str], list[tuple[int, str, str]]]:
                     references.append((position, attribute, part.split()[0]))
         else:
             references.append((position, attribute, value.strip()))
+        match = search(text, next_from)
     return ids, references
 
 
@@ -208,7 +216,14 @@ class _PageResult:
     external: list[tuple[int, str]]  # (line, url)
 
 
-_UP = re.compile(r"(?:\.\./)*")
+def _split_up(url: str) -> tuple[int, str, bool]:
+    """How many folders a relative URL goes up, the rest of it, and whether every page
+    that many folders below one base resolves the rest alike (no '.', no scheme)."""
+    rest = url
+    while rest.startswith("../"):
+        rest = rest[3:]
+    up = (len(url) - len(rest)) // 3
+    return up, rest, rest[:1].isalnum() and "/." not in rest
 
 
 def _check_pages(paths: list[str], site: Path, index: SiteIndex) -> list[_PageResult]:
@@ -217,6 +232,7 @@ def _check_pages(paths: list[str], site: Path, index: SiteIndex) -> list[_PageRe
     # Many pages share relative URLs ('../../assets/x.css' from every page two folders
     # deep): resolving each distinct (base folder, rest of URL) once keeps this linear.
     cache: dict[tuple[str, str], tuple[str | None, str, str | None]] = {}
+    split: dict[str, tuple[int, str, bool]] = {}
     own_url = index.site_url.rstrip("/")
     for path in paths:
         text, problem = _read_html(site / path)
@@ -227,6 +243,8 @@ def _check_pages(paths: list[str], site: Path, index: SiteIndex) -> list[_PageRe
         result.ids, references = _scan(text)
         lines = _Lines(text)
         folders = path.split("/")[:-1]
+        # The folder `up` levels above this page's, for each `up` that stays in the site.
+        bases = ["/".join(folders[: len(folders) - up]) for up in range(len(folders) + 1)]
         for position, attribute, url in references:
             if url.startswith("#"):
                 fragment = unquote(url[1:])
@@ -239,20 +257,21 @@ def _check_pages(paths: list[str], site: Path, index: SiteIndex) -> list[_PageRe
             ):
                 result.external.append((lines.at(position), url))
                 continue
-            up = next(_UP.finditer(url)).end()
-            rest = url[up:]
-            if up // 3 <= len(folders) and rest[:1].isalnum() and "/." not in rest:
-                base = "/".join(folders[: len(folders) - up // 3])
-                if (base, rest) not in cache:
+            if url not in split:
+                split[url] = _split_up(url)
+            up, rest, alike = split[url]
+            if alike and up < len(bases):
+                key = bases[up], rest
+                if key not in cache:
                     # Any page in `base` resolves `rest` the same way.
-                    cache[base, rest] = resolve(f"{base}/-" if base else "-", rest, index)
-                target, fragment, reason = cache[base, rest]
+                    cache[key] = resolve(f"{key[0]}/-" if key[0] else "-", rest, index)
+                target, fragment, reason = cache[key]
             else:
                 target, fragment, reason = resolve(path, url, index)
-            shown = f"{attribute} '{url}'"
             if reason:
-                result.problems.append((lines.at(position), f"{shown} {reason}"))
+                result.problems.append((lines.at(position), f"{attribute} '{url}' {reason}"))
             elif fragment and target:
+                shown = f"{attribute} '{url}'"
                 result.fragments.append((lines.at(position), shown, target, fragment))
     return results
 

@@ -11,7 +11,7 @@ from checks.addresses import address_problems
 from checks.content_safety import unsafe_content_problems
 from checks.engine import ConfigurationError, MarkdownEngine, load_cache, save_cache
 from checks.gate import draft_problems, glossary_problems, nav_problems
-from checks.links import DocsIndex, ExternalLink, link_problems
+from checks.links import DocsIndex, link_problems
 from checks.markdown import Page, scan_page
 from checks.order_claims import Names
 from checks.report import Report
@@ -24,7 +24,7 @@ from checks.stage_pages import (
 from checks.workers import map_pages
 from guide.docs_files import unpublishable_files
 from guide.glossary import GLOSSARY_FILE
-from guide.problems import Problem, read_source_text
+from guide.problems import ExternalLink, Problem, read_source_text
 from guide.stages import STAGES_FILE, StageProgram, read_program
 
 

@@ -25,6 +25,15 @@ class Problem:
         return f"{self.path}:{self.line}: {prefix}{self.message}"
 
 
+@dataclass(frozen=True)
+class ExternalLink:
+    """An http(s) link, checked only with --external."""
+
+    path: str
+    line: int
+    url: str
+
+
 def read_source_text(path: Path, shown_as: str) -> tuple[str | None, list[Problem]]:
     """Read a UTF-8 source file, returning its text or the problems that prevent reading it.
 
