@@ -30,9 +30,7 @@ _ATTRIBUTE = re.compile(r"""(href|src|srcset|id|name)\s*=\s*(?:"([^"]*)"|'([^']*
 # What starts text that is not markup, and what ends a script or a style (ASCII case only,
 # as HTML's own tag names: a long s before 'cript' makes no script).
 _NOT_MARKUP = re.compile(r"<(!--|script|style)", re.IGNORECASE | re.ASCII)
-_CLOSER = {
-    name: re.compile(f"</{name}", re.IGNORECASE | re.ASCII) for name in ("script", "style")
-}
+_CLOSER = {name: re.compile(f"</{name}", re.IGNORECASE | re.ASCII) for name in ("script", "style")}
 # How far back an attribute's tag may start: no tag MkDocs or Material writes is longer.
 _LONGEST_TAG = 10_000
 _SKIPPED_SCHEMES = ("mailto:", "tel:", "data:", "javascript:", "blob:", "about:")
