@@ -10,9 +10,11 @@ import logging
 
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from speed import fast_nav, levers
 from speed.render_cache import RenderCache
@@ -52,21 +54,42 @@ def on_pre_page(page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:
 
 def on_env(env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
     _Build.nav_memo = fast_nav.install(env) if "nav" in _Build.levers else None
+    pages = [file.page for file in files.documentation_pages() if file.page is not None]
+    if _Build.cache is not None and _Build.nav is not None:
+        _Build.cache.plan_rendered(env, pages, config, _Build.nav)
+        pages = [page for page in pages if page.file.src_uri in _Build.cache.to_keep]
     if "fork" in _Build.levers and _Build.command == "build" and _Build.nav is not None:
-        _Build.second_core.start(env, config, files, _Build.nav)
+        _Build.second_core.start(env, config, files, _Build.nav, pages)
     return env
+
+
+def on_page_context(
+    context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+) -> TemplateContext:
+    if _Build.cache is not None:
+        _Build.cache.start_rendering(page)
+    return context
+
+
+@event_priority(100)  # before every other hook and plugin: the template's own output
+def on_post_page(output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+    if _Build.cache is not None:
+        _Build.cache.keep_rendered(page, output)
+    return output
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:
     written_by_child = _Build.second_core.finish()
     if _Build.cache is not None:
-        _Build.cache.prune()
+        _Build.cache.finish()
     # What each lever did, for `mkdocs build --verbose` (the tests read it).
     log.debug(
         "speed levers %s: nav entries rendered once and reused %d times; cached pages %s; "
+        "cached template outputs %s; "
         "pages written by the second core %d",
         sorted(_Build.levers),
         _Build.nav_memo.reused if _Build.nav_memo else 0,
-        f"{_Build.cache.hits}/{len(_Build.cache.used)}" if _Build.cache else "off",
+        f"{_Build.cache.hits}/{len(_Build.cache.converted)}" if _Build.cache else "off",
+        f"{_Build.cache.rendered_hits}/{len(_Build.cache.page_keys)}" if _Build.cache else "off",
         written_by_child,
     )

@@ -27,7 +27,7 @@ from speed.render_cache import FOLDER
 
 LEVERS_DONE = re.compile(
     r"speed levers \[(.*)\]: nav entries rendered once and reused (\d+) times; "
-    r"cached pages (\S+); pages written by the second core (\d+)"
+    r"cached pages (\S+); cached template outputs (\S+); pages written by the second core (\d+)"
 )
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CHANGED_PAGE = "articles/topic-01/section-002/article-01.md"
@@ -98,7 +98,7 @@ def test_each_lever_writes_every_file_byte_for_byte_as_the_plain_build(
     grown: Path, plain: dict[str, bytes], lever: str
 ) -> None:
     shutil.rmtree(grown / FOLDER, ignore_errors=True)
-    pages, (names, reused, _, forked) = built(grown, grown.parent / lever, lever)
+    pages, (names, reused, _, _, forked) = built(grown, grown.parent / lever, lever)
     assert names == ", ".join(repr(name) for name in sorted(lever.split(",")))
     # Each lever did its work: entries reused, pages written by the child.
     if "nav" in lever:
@@ -115,13 +115,15 @@ def test_a_warm_build_with_one_page_changed_is_the_cold_build_byte_for_byte(
 ) -> None:
     project = tmp_path / "project"
     shutil.copytree(grown, project, ignore=shutil.ignore_patterns(".cache"))
-    first, (_, _, cached, _) = built(project, tmp_path / "first", "cache")
+    first, (_, _, cached, rendered, _) = built(project, tmp_path / "first", "cache")
     assert cached.startswith("0/")
+    assert rendered.startswith("0/")
     page = project / "docs" / CHANGED_PAGE
     page.write_text(page.read_text(encoding="utf-8") + "\nOne more plain word.\n", "utf-8")
-    warm, (_, _, cached, _) = built(project, tmp_path / "warm", "cache")
-    hits, total = map(int, cached.split("/"))
-    assert hits == total - 1, "every page but the changed one comes from the cache"
+    warm, (_, _, cached, rendered, _) = built(project, tmp_path / "warm", "cache")
+    for counted in (cached, rendered):
+        hits, total = map(int, counted.split("/"))
+        assert hits == total - 1, "every page but the changed one comes from the cache"
     shutil.rmtree(project / FOLDER)
     cold, _ = built(project, tmp_path / "cold", "none")
     assert differences(first, warm) == [
@@ -164,7 +166,9 @@ def test_warnings_the_second_core_logs_are_logged_again_by_the_parent(
     pages = [SimpleNamespace(name=f"page-{n}", meta={}) for n in range(4)]
     files = SimpleNamespace(documentation_pages=lambda: [SimpleNamespace(page=p) for p in pages])
     core = second_core.SecondCore()
-    core.start(Environment(loader=DictLoader({})), SimpleNamespace(), files, SimpleNamespace())  # type: ignore[arg-type]
+    core.start(
+        Environment(loader=DictLoader({})), SimpleNamespace(), files, SimpleNamespace(), pages
+    )  # type: ignore[arg-type]
     with caplog.at_level(logging.WARNING, logger="mkdocs"):
         assert core.finish() == 2
     assert [r.getMessage() for r in caplog.records] == ["planted in page-1", "planted in page-3"]
@@ -201,3 +205,36 @@ def test_the_tested_versions_are_the_pinned_ones() -> None:
         if "==" in line
     )
     assert {name: pins[name] for name in levers.TESTED_WITH} == levers.TESTED_WITH
+
+
+CHANGES = {
+    # A stage's title: every page's sidebar, the stage's own header, the home page's overview.
+    "stage order": ("docs/_data/stages.yml", "title: Immune clearance", "title: Immune cleaning"),
+    # A definition: each page that marks the term, and the glossary page.
+    "glossary": (
+        "docs/_data/glossary.yml",
+        "Finding out what illness",
+        "Finding out which illness",
+    ),
+    # A template: every page.
+    "template": ("overrides/main.html", "{{ super() }}", "{{ super() }}<!-- changed -->"),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_warm_build_after_a_change_outside_the_pages_is_the_cold_build(
+    grown: Path, tmp_path: Path, change: str
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(grown, project, ignore=shutil.ignore_patterns(".cache"))
+    first, _ = built(project, tmp_path / "first", "cache")
+    name, old, new = CHANGES[change]
+    path = project / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    warm, _ = built(project, tmp_path / "warm", "cache")
+    shutil.rmtree(project / FOLDER)
+    cold, _ = built(project, tmp_path / "cold", "none")
+    assert differences(first, cold), "the change changes the site"
+    assert differences(cold, warm) == []

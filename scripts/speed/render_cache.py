@@ -1,5 +1,6 @@
-"""A cache of each page's converted HTML, so that a build after a small edit converts only
-the pages that changed (`.cache/rendered-pages/`, deletable at any time).
+"""A cache of each page's converted HTML and of its written page, so that a build after a
+small edit converts and renders only the pages that changed (`.cache/rendered-pages/`,
+deletable at any time).
 
 What MkDocs' `Page.render` leaves on a page (content, table of contents, title, anchors,
 links to other pages' anchors) is stored as JSON, with every message MkDocs logged while
@@ -8,6 +9,13 @@ it on every build. The key covers everything the conversion reads: the page's fi
 Markdown (after every plugin), its path and address, the site's files and addresses
 (links resolve against them), the config, the hooks, overrides and scripts, and the
 version of every installed package. Anything else changed means a different key.
+
+The written page (the theme's template around the content, as every hook left it) is kept
+too, keyed by all the template reads: the page's final content, table of contents, title,
+front matter, previous and next pages, the title and address of every page and the shape
+of the nav, `extra` (the stage order, the glossary), the data files in docs/ and the build
+date. A page whose key is found is not rendered again: it gets a template that writes
+nothing, and the written page comes from the cache, with what its rendering logged.
 """
 
 from __future__ import annotations
@@ -22,13 +30,24 @@ from importlib.metadata import distributions
 from pathlib import Path
 from typing import Any
 
+from jinja2 import ChoiceLoader, DictLoader, Environment, pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
+from mkdocs.utils import get_build_date
+
+from speed.levers import plain_path
 
 FOLDER = ".cache/rendered-pages"
-FORMAT = 1
+FORMAT = 2
+# Given to each page whose template output is cached: it only asks for it.
+FROM_THE_CACHE = "speed/from-the-render-cache.html"
+_FROM_THE_CACHE = "{{ speed_rendered_page() }}"
+SEARCH_ENTRIES = "search-entries.json"
 
 
 class LogRecorder(logging.Handler):
@@ -59,9 +78,20 @@ class RenderCache:
     def __init__(self, config: MkDocsConfig, files: Files) -> None:
         root = Path(config.config_file_path).parent
         self.folder = root / FOLDER
-        self.used: set[str] = set()
+        self.used: set[str] = set()  # every entry this build read or wrote
+        self.converted: set[str] = set()
         self.hits = 0
         self.build_key = _build_fingerprint(config, files, root)
+        self.rendered_hits = 0
+        # Each page's key for its template output (by path under docs/); the template of
+        # each page whose output is cached; the pages whose output is to be kept.
+        self.page_keys: dict[str, str] = {}
+        self.templates: dict[str, str] = {}
+        self.to_keep: set[str] = set()
+        self.rendering = LogRecorder()
+        self.search_entries: dict[str, list[Any]] = {}
+        self.search_changed = False
+        self.search_before: set[str] = set()
 
     def wrap(self, page: Page) -> None:
         """Make this page's render() go through the cache."""
@@ -75,6 +105,7 @@ class RenderCache:
     def _render(self, page: Page, original: Callable[..., None], config: Any, files: Any) -> None:
         key = self._page_key(page)
         self.used.add(key)
+        self.converted.add(key)
         path = self.folder / f"{key}.json"
         try:
             entry = json.loads(path.read_text(encoding="utf-8"))
@@ -112,12 +143,15 @@ class RenderCache:
             else {file.src_uri: anchors for file, anchors in links.items()},
             "log": records,
         }
+        self._write(path.name, json.dumps(entry))  # the C encoder: json.dump is pure Python
+
+    def _write(self, name: str, text: str) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         # Written whole, then renamed: a killed build never leaves half an entry.
         handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".part")
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(entry, out)
-        Path(temporary).replace(path)
+            out.write(text)
+        Path(temporary).replace(self.folder / name)
 
     def _restore(self, page: Page, entry: dict[str, Any], files: Files) -> None:
         page.content = entry["content"]
@@ -132,6 +166,98 @@ class RenderCache:
             }
         for name, level, message in entry["log"]:
             logging.getLogger(name).log(level, message)
+
+    def plan_rendered(
+        self, env: Environment, pages: list[Page], config: MkDocsConfig, nav: Navigation
+    ) -> None:
+        """At the `env` event (every page converted, every hook's change made): each page
+        whose template output is cached gets a template that only asks for it, and the
+        search index takes each such page's entries from the cache."""
+        site_key = _site_fingerprint(self.build_key, pages, config, nav)
+        for page in pages:
+            key = _rendered_key(site_key, page)
+            self.used.add(key)
+            self.page_keys[page.file.src_uri] = key
+            if (self.folder / f"{key}.html").is_file():
+                self.templates[page.file.src_uri] = page.meta.get("template", "main.html")
+                page.meta["template"] = FROM_THE_CACHE
+            else:
+                self.to_keep.add(page.file.src_uri)
+        env.loader = ChoiceLoader([DictLoader({FROM_THE_CACHE: _FROM_THE_CACHE}), env.loader])  # type: ignore[list-item]
+        env.globals["speed_rendered_page"] = self._rendered_page
+        self._index_from_cache(config)
+
+    @pass_context
+    def _rendered_page(self, context: Context) -> Markup:
+        """The page's template output, as kept by an earlier build (what rendering it logged
+        is logged again). Rendered after all when the entry is gone (the cache was deleted
+        during the build)."""
+        uri = context["page"].file.src_uri
+        try:
+            text = (self.folder / f"{self.page_keys[uri]}.html").read_text(encoding="utf-8")
+            log_line, _, output = text.partition("\n")
+            log = json.loads(log_line)
+        except (OSError, ValueError):
+            template = context.environment.get_template(self.templates[uri])
+            return Markup(template.render(context.get_all()))
+        self.rendered_hits += 1
+        for name, level, message in log:
+            logging.getLogger(name).log(level, message)
+        return Markup(output)
+
+    def start_rendering(self, page: Page) -> None:
+        """Before the page's template is rendered: collect what rendering it logs."""
+        self.rendering.records.clear()
+        if page.file.src_uri in self.to_keep:
+            logging.getLogger("mkdocs").addHandler(self.rendering)
+
+    def keep_rendered(self, page: Page, output: str) -> None:
+        """Before any other hook's `post_page`: keep the template's output."""
+        logging.getLogger("mkdocs").removeHandler(self.rendering)
+        if page.file.src_uri in self.to_keep and output.strip():  # empty: the second core's
+            key = self.page_keys[page.file.src_uri]
+            self._write(f"{key}.html", json.dumps(self.rendering.records) + "\n" + output)
+
+    def _index_from_cache(self, config: MkDocsConfig) -> None:
+        """Material's search index parses every page's HTML; a page whose output is cached
+        has its entries cached too (by the same key, which covers all the index reads)."""
+        plugin = config.plugins.get("material/search") or config.plugins.get("search")
+        index = getattr(plugin, "search_index", None)
+        original = getattr(index, "add_entry_from_context", None)
+        entries = getattr(index, "entries", None)
+        if plugin is None:
+            return
+        if not callable(original) or not isinstance(entries, list):
+            plain_path("Material's search index has no add_entry_from_context or entries")
+            return
+        self.used.add(Path(SEARCH_ENTRIES).stem)
+        try:
+            before = json.loads((self.folder / SEARCH_ENTRIES).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            before = {}
+        if not isinstance(before, dict):
+            before = {}
+
+        def add_entry_from_context(page: Page) -> None:
+            key = self.page_keys.get(page.file.src_uri)
+            if key is not None and key in before and page.file.src_uri not in self.to_keep:
+                entries.extend(before[key])
+                self.search_entries[key] = before[key]
+                return
+            start = len(entries)
+            original(page)
+            if key is not None:
+                self.search_entries[key] = entries[start:]
+                self.search_changed = True
+
+        index.add_entry_from_context = add_entry_from_context  # type: ignore[union-attr]
+        self.search_before = set(before)
+
+    def finish(self) -> None:
+        """After the build: keep the search entries if they changed, prune the rest."""
+        if self.search_changed or self.search_entries.keys() != self.search_before:
+            self._write(SEARCH_ENTRIES, json.dumps(self.search_entries))
+        self.prune()
 
     def prune(self) -> None:
         """Remove entries this build did not use: the cache stays one build big."""
@@ -159,6 +285,57 @@ def _build_fingerprint(config: MkDocsConfig, files: Files, root: Path) -> str:
             if path.is_file() and path.suffix in (".py", ".html", ".yml"):
                 digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
     digest.update(Path(config.config_file_path).read_bytes())
+    return digest.hexdigest()
+
+
+def _site_fingerprint(
+    build_key: str, pages: list[Page], config: MkDocsConfig, nav: Navigation
+) -> str:
+    """What every page's template reads besides the page itself: the nav's shape, every
+    page's title and address, `extra`, the data files in docs/, the build date."""
+    digest = hashlib.sha256(build_key.encode())
+    shape = [_nav_json(item) for item in nav.items]
+    titles = [(page.file.src_uri, page.url, page.title) for page in pages]
+    for part in (shape, titles, _stable(config.extra), get_build_date()):
+        digest.update(repr(part).encode("utf-8", "surrogatepass"))
+    docs = Path(config.docs_dir)
+    for path in sorted(docs.rglob("*")):
+        if path.is_file() and path.suffix != ".md":
+            digest.update(path.relative_to(docs).as_posix().encode() + b"\0")
+            if path.suffix in (".yml", ".yaml"):
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _nav_json(item: Any) -> list[Any]:
+    if isinstance(item, Section):
+        return ["section", item.title, [_nav_json(child) for child in item.children]]
+    if isinstance(item, Link):
+        return ["link", item.title, item.url]
+    return ["page", item.file.src_uri, item.title, item.url]
+
+
+def _rendered_key(site_key: str, page: Page) -> str:
+    """The page's template output depends on these, and on what _site_fingerprint covers."""
+    neighbours: list[Any] = [
+        None if other is None else (other.url, other.title)
+        for other in (page.previous_page, page.next_page)
+    ]
+    neighbours.append(None if page.parent is None else page.parent.title)
+    parts = (
+        page.file.src_uri,
+        page.url,
+        page.title,
+        page.content or "",
+        [_anchor_json(link) for link in page.toc],
+        _stable(page.meta),
+        neighbours,
+        page.canonical_url,
+        page.edit_url,
+        page.file.inclusion.name,
+    )
+    digest = hashlib.sha256(site_key.encode())
+    digest.update(repr(parts).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 

@@ -48,8 +48,15 @@ class SecondCore:
         self.pages = 0
         self.quiet = _QuietAboutSkipped()
 
-    def start(self, env: Environment, config: MkDocsConfig, files: Files, nav: Navigation) -> None:
-        pages = [file.page for file in files.documentation_pages() if file.page is not None]
+    def start(
+        self,
+        env: Environment,
+        config: MkDocsConfig,
+        files: Files,
+        nav: Navigation,
+        pages: list[Any],
+    ) -> None:
+        """Fork a child that writes every other one of `pages` (those still to render)."""
         if len(pages) < FORK_FROM or threading.active_count() > 1:
             return
         theirs = pages[1::2]
