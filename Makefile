@@ -65,4 +65,4 @@ hooks: $(INSTALLED)  ## run ruff, the validator and YAML checks before every com
 	$(BIN)/pre-commit install
 
 clean:
-	rm -rf site .site-versions .site-build-* .site-build.lock .pytest_cache
+	rm -rf site .site-versions .site-build-* .site-removing-* .site-build.lock .pytest_cache

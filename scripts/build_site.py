@@ -61,6 +61,8 @@ from guide.addresses import PUBLISHED_FILE
 # `.site-versions/`: the published builds; `site` links to one. `.site-build.lock`: held
 # (flock) by the one build that may run.
 BUILD_PREFIX = ".{name}-build-"
+# An old version being removed in the background, once site/ no longer points at it.
+REMOVING_PREFIX = ".{name}-removing-"
 VERSIONS = ".{name}-versions"
 LOCK = ".{name}-build.lock"
 DIRECTORY_MODE = 0o755
@@ -116,6 +118,10 @@ class Site:
     @property
     def prefix(self) -> str:
         return BUILD_PREFIX.format(name=self.path.name)
+
+    @property
+    def removing_prefix(self) -> str:
+        return REMOVING_PREFIX.format(name=self.path.name)
 
     @property
     def lock(self) -> Path:
@@ -187,7 +193,9 @@ def _build(root: Path, site: Site) -> int:
         finally:
             shutil.rmtree(build, ignore_errors=True)
         assert site.version is not None
-        _tidy(site, keep={site.version.name, current})
+        # The version before the previous one goes in the background: a big site's thousands
+        # of folders take seconds to delete, and nothing points at it any more.
+        _tidy(site, keep={site.version.name, current}, in_background=True)
         recorded = record_published(root / "mkdocs.yml", root / read_settings(root)[0].docs_dir)
     if recorded:
         print(f"build: new addresses added to docs/{PUBLISHED_FILE}: commit it with your change")
@@ -453,18 +461,35 @@ def _newest_other(site: Site, current: str | None) -> list[str]:
     return others[-1:]
 
 
-def _tidy(site: Site, keep: set[str | None]) -> None:
+def _tidy(site: Site, keep: set[str | None], *, in_background: bool = False) -> None:
     """Remove what earlier (killed) builds left: build folders, links, versions not kept.
-    Best effort: what cannot be removed now is tried again next time."""
+    Best effort: what cannot be removed now is tried again next time. In the background,
+    folders are renamed aside at once and deleted by a detached process."""
     leftovers = list(site.parent.glob(f"{site.prefix}*"))
+    leftovers += list(site.parent.glob(f"{site.removing_prefix}*"))
     if site.versions.is_dir():
         leftovers += [path for path in site.versions.iterdir() if path.name not in keep]
+    aside = []
     for path in leftovers:
         with suppress(OSError):
-            if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path)
-            else:
+            if not path.is_dir() or path.is_symlink():
                 path.unlink()
+            elif in_background:
+                moved = site.parent / f"{site.removing_prefix}{secrets.token_hex(4)}"
+                path.rename(moved)
+                aside.append(moved)
+            else:
+                shutil.rmtree(path)
+    if aside:
+        # Started by a shell as a background job, which the shell leaves behind when it
+        # exits at once: nothing for this process to wait for.
+        background = 'code=$1; shift; "$0" -c "$code" "$@" </dev/null >/dev/null 2>&1 &'
+        command = ["sh", "-c", background, sys.executable, _REMOVE, *map(str, aside)]
+        with suppress(OSError, subprocess.SubprocessError):
+            subprocess.run(command, check=False, timeout=10)
+
+
+_REMOVE = "import shutil, sys\nfor path in sys.argv[1:]:\n    shutil.rmtree(path, True)"
 
 
 if __name__ == "__main__":

@@ -326,6 +326,14 @@ def test_the_next_build_removes_what_killed_builds_left(
     assert build_site.main(["--root", str(root)]) == 0
     assert previous not in versions(root)
     assert len(versions(root)) == 2
+    # The version before the previous one is deleted in the background, soon.
+    deadline = time.monotonic() + 20
+    while list(root.glob(".site-removing-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(root.glob(".site-removing-*")) == []
+    (left_by_a_kill := root / ".site-removing-1234").mkdir()
+    assert build_site.main(["--root", str(root)]) == 0
+    assert not left_by_a_kill.exists()
     capsys.readouterr()
 
 
