@@ -7,6 +7,9 @@ What this adds to `mkdocs serve`:
   only when it built. A failed build leaves the last good site on screen; MkDocs' own loop
   would instead hold every request until a build succeeds.
 - After every rebuild the validator runs, and its lines are shown at the top of every page.
+  The browsers reload as soon as the new build is served (the box then holds what MkDocs
+  said about it), and once more when the check's lines differ: on a big site the check
+  takes seconds, and the editor sees the edit without waiting for it.
 - Each page's Content-Security-Policy also allows, by its hash, the one inline script the
   server itself just added (its live-reload poller). Only the response is changed, never the
   built files, so the published policy is never relaxed.
@@ -22,6 +25,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -34,6 +38,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 from mkdocs.livereload import LiveReloadServer
 
+from guide.problems import Problem
 from preview.banner import Findings, problems_page, with_banner
 from render.page_security import inline_script_hashes
 
@@ -56,6 +61,7 @@ class PreviewServer(LiveReloadServer):
         mount_path: str,
         builds: Path,
         build_into: Callable[[Path, str], Findings],
+        check: Callable[[], tuple[tuple[Problem, ...], tuple[str, ...]]],
     ) -> None:
         # The server reads files through this link, which always points at the build to show.
         self.current = builds / "current"
@@ -69,17 +75,19 @@ class PreviewServer(LiveReloadServer):
         )
         self.builds = builds
         self.build_into = build_into
+        self.check = check
         self.findings = Findings()
         self.has_built = False
         self.error_handler = self._error_page
 
     def rebuild(self) -> None:
-        """Build into a fresh folder and serve it if it built. Never raises for the content:
-        the loop in LiveReloadServer then lets the waiting requests and browsers go on."""
+        """Build into a fresh folder and serve it if it built; then check the source. Never
+        raises for the content: the loop in LiveReloadServer then lets the waiting requests
+        and browsers go on."""
         log.info("Building documentation...")
         output = Path(tempfile.mkdtemp(prefix="build-", dir=self.builds))
-        findings = self.build_into(output, self.url)
-        if findings.build_failed:
+        built = self.build_into(output, self.url)
+        if built.build_failed:
             shutil.rmtree(output)
         else:
             # A request that waited for this build already holds a path through the link:
@@ -90,13 +98,29 @@ class PreviewServer(LiveReloadServer):
             swap.replace(self.current)
             shutil.rmtree(previous)
             self.has_built = True
-        self.findings = findings
+            # Until the check is done, the box shows what MkDocs said about the new build
+            # (the last check's lines may be fixed already).
+            self.findings = built
+            self._show_the_new_build()
+        problems, stopped = self.check()
+        findings = replace(built, problems=problems, build_messages=built.build_messages + stopped)
+        if findings != self.findings:
+            self.findings = findings
+            self._wanted_epoch = self._visible_epoch + 1  # one more reload
+            self._show_the_new_build()
         if findings.shown:
             log.warning(f"Preview: {findings.title}; every page shows them at the top:")
             for line in findings.lines:
                 log.warning(line)
         else:
             log.info("Preview: no problems.")
+
+    def _show_the_new_build(self) -> None:
+        """What LiveReloadServer does once the builder returns: waiting requests go on and
+        the browsers reload (its private epoch, pinned with mkdocs)."""
+        with self._epoch_cond:
+            self._visible_epoch = self._wanted_epoch
+            self._epoch_cond.notify_all()
 
     def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
         return self._with_reload_script(with_banner(content.decode("utf-8"), self.findings), epoch)
@@ -130,7 +154,8 @@ def serve(config_file: Path, dev_addr: str) -> None:
             port=port,
             mount_path=urlsplit(config.site_url or "/").path,
             builds=builds,
-            build_into=partial(_build_and_check, config_file, dev_addr),
+            build_into=partial(_build, config_file, dev_addr),
+            check=partial(_check, config_file),
         )
         try:
             server.rebuild()
@@ -159,8 +184,8 @@ def _config(config_file: Path, dev_addr: str, site_dir: Path) -> MkDocsConfig:
     )
 
 
-def _build_and_check(config_file: Path, dev_addr: str, output: Path, serve_url: str) -> Findings:
-    """Build the site into `output` and run the validator; what both found."""
+def _build(config_file: Path, dev_addr: str, output: Path, serve_url: str) -> Findings:
+    """Build the site into `output`; what MkDocs said (the checks' problems come apart)."""
     _forget_project_modules()
     messages = _Messages()
     logging.getLogger("mkdocs").addHandler(messages)
@@ -175,14 +200,20 @@ def _build_and_check(config_file: Path, dev_addr: str, output: Path, serve_url: 
             messages.found.append(_why(error, config_file.parent))
     finally:
         logging.getLogger("mkdocs").removeHandler(messages)
+    return Findings((), failed, _lines(messages.found))
+
+
+def _check(config_file: Path) -> tuple[tuple[Problem, ...], tuple[str, ...]]:
+    """The validator's problems, and why it stopped if it did."""
     try:
         validate = importlib.import_module("validate")
-        problems = tuple(validate.source_report(config_file.parent, date.today()).problems)
+        return tuple(validate.source_report(config_file.parent, date.today()).problems), ()
     except Exception as error:  # nor may a crash in the checks stop it
-        problems = ()
-        messages.found.append(f"the checks stopped: {_why(error, config_file.parent)}")
-    lines = tuple(line.strip() for text in messages.found for line in text.splitlines())
-    return Findings(problems, failed, tuple(filter(None, lines)))
+        return (), _lines([f"the checks stopped: {_why(error, config_file.parent)}"])
+
+
+def _lines(texts: list[str]) -> tuple[str, ...]:
+    return tuple(filter(None, (line.strip() for text in texts for line in text.splitlines())))
 
 
 def _why(error: Exception, root: Path) -> str:
