@@ -65,6 +65,8 @@ BUILD_PREFIX = ".{name}-build-"
 REMOVING_PREFIX = ".{name}-removing-"
 VERSIONS = ".{name}-versions"
 LOCK = ".{name}-build.lock"
+# The site check's results for pages that did not change since the last build (deletable).
+SITE_CHECK_CACHE = ".cache/site-check.json"
 DIRECTORY_MODE = 0o755
 FILE_MODE = 0o644
 
@@ -318,7 +320,7 @@ def _mkdocs_build(root: Path, build: Path) -> bool:
 def _site_is_clean(root: Path, build: Path, shown_as: str) -> bool:
     """validate.py --site on the new build, printed as the site/ it is about to become."""
     settings, problems = read_settings(root)
-    result = check_site(build, shown_as, settings.site_url)
+    result = check_site(build, shown_as, settings.site_url, cache=root / SITE_CHECK_CACHE)
     problems += result.problems
     print(render_report(problems, result.files_checked, "text", "make build"))
     return not any(problem.severity == "error" for problem in problems)

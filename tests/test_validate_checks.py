@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from checks.markdown import scan_page
 from checks.order_claims import order_claim_problems
 from checks.reviews import review_date_problems, reviewer_problems
-from checks.site_html import Reference, SiteIndex, reference_problem, scan_html
+from checks.site_html import Reference, SiteIndex, check_site, reference_problem, scan_html
 from conftest import REPO_ROOT, markdown_engine
+from guide.problems import ExternalLink
 from guide.stages import Stage, StageProgram
 from validate import read_settings
 
@@ -317,3 +319,31 @@ def test_names_for_pages_are_the_projects_macros_and_extra_values_only() -> None
     assert {"contact_url", "program_name"} <= names  # extra: in mkdocs.yml
     # Neither the plugin's own variables nor Jinja's globals: they reach Python.
     assert not {"config", "page", "environment", "range", "lipsum", "cycler"} & names
+
+
+def test_the_site_check_with_a_cache_finds_what_it_finds_without(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "index.html").write_text(
+        '<p id="top"><a href="a/">A</a> <a href="https://x.org/">x</a>'
+    )
+    (site / "a" / "index.html").write_text('<a href="../#top">up</a> <img src="../logo.png">')
+    (site / "logo.png").write_bytes(b"png")
+    cache = tmp_path / ".cache" / "site-check.json"
+
+    def both() -> tuple[list[str], list[ExternalLink]]:
+        plain, cached = check_site(site, "site"), check_site(site, "site", cache=cache)
+        assert (cached.problems, cached.external_links) == (plain.problems, plain.external_links)
+        return [str(problem) for problem in cached.problems], cached.external_links
+
+    assert both() == ([], [ExternalLink("site/index.html", 1, "https://x.org/")])
+    assert cache.is_file()
+    assert both()[0] == []  # from the cache
+    # A page changed: scanned again.
+    (site / "index.html").write_text('<p id="moved"><a href="a/">A</a>')
+    assert both()[0] == [
+        "site/a/index.html:1: href '../#top': there is no id 'top' in 'index.html'"
+    ]
+    # A file gone: unchanged pages are checked again against the files there are now.
+    (site / "logo.png").unlink()
+    assert "site/a/index.html:1: src '../logo.png' does not resolve" in "\n".join(both()[0])

@@ -109,13 +109,18 @@ def _saved_until_shown(page: Page, path: Path, old: str, new: str, shown: str) -
 
 def measure(temp: Path, pages: int, runs: int) -> dict:
     project = make_project(temp / f"preview-{pages}", pages, baseline=False)
+    return {"pages": pages, **measure_project(project, runs)}
+
+
+def measure_project(project: Path, runs: int) -> dict:
+    """Seconds from saving to shown, in the preview of a grown site (bench/build.py)."""
     article = project / "docs" / article_paths(1)[0]
     page_edits: list[float] = []
     with running_preview(project) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(chromium_path()), args=LAUNCH_ARGS)
         page = browser.new_page()
         page.goto(url + _address(article_paths(1)[0]), wait_until="load")
-        previous = "Also read"
+        previous = "Also read [the overview]"
         for run in range(runs):
             word = f"Edited{run}word"
             edited = f"{word} {previous}"
@@ -127,7 +132,6 @@ def measure(temp: Path, pages: int, runs: int) -> dict:
         full = _saved_until_shown(page, stages, STAGE_TITLE, new_title, "Immune cleanup")
         browser.close()
     return {
-        "pages": pages,
         "page_edit": statistics.median(page_edits),
         "page_edits": page_edits,
         "stages_edit": full,

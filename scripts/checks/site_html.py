@@ -9,10 +9,13 @@ safe for what MkDocs writes: attribute values are always quoted and escaped.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import html
+import json
 import os
 import posixpath
 import re
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -274,12 +277,18 @@ def _check_pages(paths: list[str], site: Path, index: SiteIndex) -> list[_PageRe
     return results
 
 
-def check_site(site: Path, shown_as: str, site_url: str = "") -> Report:
-    """Check every internal link, image, script and fragment of the site built in `site`."""
+def check_site(site: Path, shown_as: str, site_url: str = "", cache: Path | None = None) -> Report:
+    """Check every internal link, image, script and fragment of the site built in `site`.
+
+    With `cache` (a file; make build's), a page whose bytes and path were checked by the
+    last run against the same files and site_url is not scanned again."""
     files, folders = _walk(site)
     index = SiteIndex(frozenset(files), frozenset(folders), site_url=site_url)
     paths = sorted(f for f in files if f.endswith(".html"))
-    results = map_pages(_check_pages, paths, site, index)
+    if cache is None:
+        results = map_pages(_check_pages, paths, site, index)
+    else:
+        results = _check_pages_cached(paths, site, index, cache)
     ids = {result.path: result.ids for result in results}
     problems: list[Problem] = []
     external: list[ExternalLink] = []
@@ -292,6 +301,48 @@ def check_site(site: Path, shown_as: str, site_url: str = "") -> Report:
                 message = _no_id(reference, fragment, target == result.path, target)
                 problems.append(Problem(shown, line, message))
     return Report(problems, len(paths), external)
+
+
+def _check_pages_cached(
+    paths: list[str], site: Path, index: SiteIndex, cache: Path
+) -> list[_PageResult]:
+    context = hashlib.sha256(Path(__file__).read_bytes())
+    for part in (sorted(index.files), sorted(index.folders), index.site_url):
+        context.update(repr(part).encode("utf-8", "surrogatepass"))
+    try:
+        data = json.loads(cache.read_text(encoding="utf-8"))
+        known = data["pages"] if data.get("context") == context.hexdigest() else {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        known = {}
+    keys = {}
+    for path in paths:
+        try:
+            keys[path] = hashlib.sha256(
+                path.encode() + b"\0" + (site / path).read_bytes()
+            ).hexdigest()
+        except OSError:
+            keys[path] = ""  # checked, and reported, as usual
+    results = [
+        _PageResult(path, set(entry[0]), *(list(map(tuple, part)) for part in entry[1:]))
+        for path in paths
+        if isinstance(entry := known.get(keys[path]), list)
+    ]
+    done = {result.path for result in results}
+    results += map_pages(_check_pages, [path for path in paths if path not in done], site, index)
+    pages = {
+        keys[result.path]: [sorted(result.ids), result.problems, result.fragments, result.external]
+        for result in results
+        if keys[result.path]
+    }
+    if len(done) < len(paths) or pages.keys() != known.keys():
+        with suppress(OSError):  # a cache that cannot be written only makes the next run slower
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            temporary = cache.with_name(f".{cache.name}.{os.getpid()}")
+            temporary.write_text(
+                json.dumps({"context": context.hexdigest(), "pages": pages}), "utf-8"
+            )
+            temporary.replace(cache)
+    return results
 
 
 def _read_html(path: Path) -> tuple[str | None, tuple[int, str] | None]:
