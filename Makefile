@@ -55,8 +55,8 @@ new-stage: $(SITE_INSTALLED)  ## make new-stage ID=follow-up TITLE="Follow-up ca
 	@test -n "$(ID)" -a -n "$(TITLE)" -a -n "$(AFTER)$(BEFORE)" || { echo 'usage: make new-stage ID=<id> TITLE="<title>" AFTER=<stage id>  (or BEFORE=<stage id>; AFTER=start makes it the first stage)' >&2; exit 2; }
 	@$(BIN)/python scripts/new_stage.py --id "$(ID)" --title "$(TITLE)" --after "$(AFTER)" --before "$(BEFORE)"
 
-bench: $(INSTALLED)  ## benchmarks: build and validator at 100-3,000 pages; page weight; Lighthouse
-	cd scripts && ../$(BIN)/python -m bench.build
+bench: $(INSTALLED)  ## benchmarks: build, preview and validator at 100-3,000 pages (SIZES="100 3000" for fewer); page weight; Lighthouse
+	cd scripts && ../$(BIN)/python -m bench.build $(if $(SIZES),--sizes $(SIZES))
 	cd scripts && ../$(BIN)/python -m bench.validate
 	cd scripts && ../$(BIN)/python -m bench.pages
 	cd scripts && ../$(BIN)/python -m bench.lighthouse
