@@ -87,6 +87,18 @@ def _wait_until_built(url: str, process: subprocess.Popen[bytes], deadline: floa
     sys.exit("the preview did not serve the article in time")
 
 
+def _until_idle(log: Path) -> None:
+    """Until the preview has checked what it last built (its log says 'Preview: ...' once
+    per rebuild): the next save then measures one rebuild, not the end of the last."""
+    deadline = time.monotonic() + CHANGE_SECONDS
+    while time.monotonic() < deadline:
+        text = log.read_text(encoding="utf-8", errors="replace")
+        if text.count("Building documentation...") == text.count("Preview: "):
+            break
+        time.sleep(0.2)
+    time.sleep(0.5)  # and the file watcher has settled
+
+
 def _address(path: str) -> str:
     return path.removesuffix(".md") + "/"
 
@@ -124,12 +136,13 @@ def measure_project(project: Path, runs: int) -> dict:
         page = browser.new_page()
         page.goto(url + _address(article_paths(1)[0]), wait_until="load")
         previous = "Also read [the overview]"
+        _until_idle(project.parent / "serve.log")
         for run in range(runs):
             word = f"Edited{run}word"
             edited = f"{word} {previous}"
             page_edits.append(_saved_until_shown(page, article, previous, edited, word))
             previous = edited
-            time.sleep(1.0)  # let the server settle between saves
+            _until_idle(project.parent / "serve.log")
         stages = project / "docs" / "_data" / "stages.yml"
         new_title = "title: Immune cleanup"
         full = _saved_until_shown(page, stages, STAGE_TITLE, new_title, "Immune cleanup")

@@ -24,6 +24,7 @@ import re
 import shutil
 import sys
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -96,12 +97,13 @@ class PreviewServer(LiveReloadServer):
             swap = self.builds / "next"
             swap.symlink_to(output)
             swap.replace(self.current)
-            shutil.rmtree(previous)
             self.has_built = True
             # Until the check is done, the box shows what MkDocs said about the new build
             # (the last check's lines may be fixed already).
             self.findings = built
             self._show_the_new_build()
+            # Thousands of folders take seconds to delete: not before the browsers reload.
+            threading.Thread(target=shutil.rmtree, args=(previous, True), daemon=True).start()
         problems, stopped = self.check()
         findings = replace(built, problems=problems, build_messages=built.build_messages + stopped)
         if findings != self.findings:
