@@ -22,7 +22,7 @@ import pytest
 from jinja2 import DictLoader, Environment
 
 from bench import build as bench_build
-from speed import fast_nav, levers, second_core
+from speed import fast_nav, levers, render_cache, second_core
 from speed.render_cache import FOLDER
 
 LEVERS_DONE = re.compile(
@@ -238,3 +238,29 @@ def test_a_warm_build_after_a_change_outside_the_pages_is_the_cold_build(
     cold, _ = built(project, tmp_path / "cold", "none")
     assert differences(first, cold), "the change changes the site"
     assert differences(cold, warm) == []
+
+
+def test_a_kept_template_output_is_used_and_one_deleted_during_the_build_is_rendered(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    cache = render_cache.RenderCache.__new__(render_cache.RenderCache)
+    cache.folder, cache.rendered_hits = tmp_path, 0
+    cache.page_keys, cache.templates = {"a.md": "key"}, {"a.md": "main.html"}
+    env = Environment(
+        loader=DictLoader(
+            {
+                "main.html": "<p>{{ page.title }}</p>",
+                render_cache.FROM_THE_CACHE: render_cache._FROM_THE_CACHE,
+            }
+        )
+    )
+    env.globals["speed_rendered_page"] = cache._rendered_page
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="a.md"), title="Rendered")
+    kept = tmp_path / "key.html"
+    kept.write_text('[["mkdocs.theme", 30, "logged when it was rendered"]]\n<p>Kept</p>')
+    with caplog.at_level(logging.WARNING, logger="mkdocs"):
+        assert env.get_template(render_cache.FROM_THE_CACHE).render(page=page) == "<p>Kept</p>"
+    assert [r.getMessage() for r in caplog.records] == ["logged when it was rendered"]
+    kept.unlink()  # `rm -rf .cache` while a build runs
+    assert env.get_template(render_cache.FROM_THE_CACHE).render(page=page) == "<p>Rendered</p>"
+    assert cache.rendered_hits == 1

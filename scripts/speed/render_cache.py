@@ -1,6 +1,6 @@
-"""A cache of each page's converted HTML and of its written page, so that a build after a
-small edit converts and renders only the pages that changed (`.cache/rendered-pages/`,
-deletable at any time).
+"""A cache of each page's converted HTML, of its template output and of its search-index
+entries, so that a build after a small edit converts, renders and indexes only the pages
+that changed (`.cache/rendered-pages/`, deletable at any time).
 
 What MkDocs' `Page.render` leaves on a page (content, table of contents, title, anchors,
 links to other pages' anchors) is stored as JSON, with every message MkDocs logged while
@@ -10,12 +10,13 @@ Markdown (after every plugin), its path and address, the site's files and addres
 (links resolve against them), the config, the hooks, overrides and scripts, and the
 version of every installed package. Anything else changed means a different key.
 
-The written page (the theme's template around the content, as every hook left it) is kept
+The template's output for a page (before any `post_page` hook, which still runs) is kept
 too, keyed by all the template reads: the page's final content, table of contents, title,
 front matter, previous and next pages, the title and address of every page and the shape
-of the nav, `extra` (the stage order, the glossary), the data files in docs/ and the build
-date. A page whose key is found is not rendered again: it gets a template that writes
-nothing, and the written page comes from the cache, with what its rendering logged.
+of the nav, `extra` (the stage order, the glossary), the data files in docs/, the build
+date, and all the conversion's key covers. A page whose key is found gets a template that
+only asks for that output (what rendering it logged is logged again); Material's search
+index takes the page's entries, kept under the same key, instead of parsing its HTML.
 """
 
 from __future__ import annotations
