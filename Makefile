@@ -57,7 +57,7 @@ new-stage: $(SITE_INSTALLED)  ## make new-stage ID=follow-up TITLE="Follow-up ca
 
 bench: $(INSTALLED)  ## benchmarks: build, preview and validator at 100-3,000 pages (SIZES="100 3000" for fewer); page weight; Lighthouse
 	cd scripts && ../$(BIN)/python -m bench.build $(if $(SIZES),--sizes $(SIZES))
-	cd scripts && ../$(BIN)/python -m bench.validate
+	cd scripts && ../$(BIN)/python -m bench.validate $(if $(SIZES),--sizes $(SIZES))
 	cd scripts && ../$(BIN)/python -m bench.pages
 	cd scripts && ../$(BIN)/python -m bench.lighthouse
 
