@@ -163,7 +163,9 @@ class _TooSlow(Exception):
 
 @contextmanager
 def _time_limit(seconds: float) -> Iterator[None]:
-    """Stop the block after `seconds` (a timer signal: main thread of a process only)."""
+    """Stop the block after `seconds` of this process's CPU time (a timer signal: main
+    thread of a process only). CPU time, not the clock's: on a machine busy with other
+    work a page waits for the processor, and must not be refused for that."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -171,13 +173,13 @@ def _time_limit(seconds: float) -> Iterator[None]:
     def stop(signum: int, frame: object) -> None:
         raise _TooSlow
 
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(signal.SIGVTALRM, stop)
+    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+        signal.signal(signal.SIGVTALRM, previous)
 
 
 class MarkdownEngine:
@@ -312,7 +314,9 @@ def save_cache(engine: MarkdownEngine, path: Path, rendered: list[Rendered]) -> 
     """Keep what this run rendered for the next; written whole or not at all."""
     if {r.key for r in rendered} == engine.cache.keys():
         return  # nothing new
-    data = {"context": engine.context, "pages": {r.key: r.to_json() for r in rendered if r.key}}
+    # A page stopped at the time limit is tried again next time, not refused for good.
+    kept = {r.key: r.to_json() for r in rendered if r.key and not r.too_slow}
+    data = {"context": engine.context, "pages": kept}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(
