@@ -7,6 +7,7 @@ import posixpath
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import PurePosixPath
 from urllib.parse import unquote
 
@@ -31,6 +32,10 @@ class DocsIndex:
     unpublished: frozenset[str]  # files in docs/ that are left out of the site
     folders: frozenset[str]
     program: StageProgram
+
+    @cached_property
+    def unpublished_names(self) -> frozenset[str]:
+        return frozenset(PurePosixPath(path).name for path in self.unpublished)
 
 
 def link_problems(
@@ -74,6 +79,9 @@ def _engine_message(message: str) -> str:
 
 def _is_unpublished(page: Page, link: Link, index: DocsIndex) -> bool:
     path = unquote(link.target.partition("#")[0].partition("?")[0])
+    name = path.rpartition("/")[2]
+    if name not in ("", ".", "..") and name not in index.unpublished_names:
+        return False  # the path resolves to a file of that name, and none is unpublished
     resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page.path), path))
     return bool(path) and resolved in index.unpublished
 
