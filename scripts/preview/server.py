@@ -7,9 +7,9 @@ What this adds to `mkdocs serve`:
   only when it built. A failed build leaves the last good site on screen; MkDocs' own loop
   would instead hold every request until a build succeeds.
 - After every rebuild the validator runs, and its lines are shown at the top of every page.
-  The browsers reload as soon as the new build is served (the box then holds what MkDocs
-  said about it), and once more when the check's lines differ: on a big site the check
-  takes seconds, and the editor sees the edit without waiting for it.
+  On a big site (EARLY_RELOAD_FROM pages) the check takes seconds: the browsers reload as
+  soon as the new build is served (the box keeping the last check's lines about files not
+  saved since), and once more when the check's lines differ.
 - Each page's Content-Security-Policy also allows, by its hash, the one inline script the
   server itself just added (its live-reload poller). Only the response is changed, never the
   built files, so the published policy is never relaxed.
@@ -25,10 +25,12 @@ import shutil
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -44,6 +46,9 @@ from preview.banner import Findings, problems_page, with_banner
 from render.page_security import inline_script_hashes
 
 log = logging.getLogger("mkdocs.preview")
+# Pages from which the browsers reload before the check, and again after it if its lines
+# differ; a smaller site's check takes well under a second: one reload, after it.
+EARLY_RELOAD_FROM = 400
 
 SCRIPTS = Path(__file__).resolve().parent.parent
 _SCRIPT_SOURCES = re.compile(
@@ -61,6 +66,8 @@ class PreviewServer(LiveReloadServer):
         port: int,
         mount_path: str,
         builds: Path,
+        project: Path,
+        big_site: Callable[[], bool],
         build_into: Callable[[Path, str], Findings],
         check: Callable[[], tuple[tuple[Problem, ...], tuple[str, ...]]],
     ) -> None:
@@ -75,6 +82,9 @@ class PreviewServer(LiveReloadServer):
             mount_path=mount_path,
         )
         self.builds = builds
+        self.project = project
+        self.big_site = big_site
+        self.checked_at = 0.0
         self.build_into = build_into
         self.check = check
         self.findings = Findings()
@@ -88,6 +98,7 @@ class PreviewServer(LiveReloadServer):
         log.info("Building documentation...")
         output = Path(tempfile.mkdtemp(prefix="build-", dir=self.builds))
         built = self.build_into(output, self.url)
+        early = not built.build_failed and self.big_site()
         if built.build_failed:
             shutil.rmtree(output)
         else:
@@ -98,16 +109,18 @@ class PreviewServer(LiveReloadServer):
             swap.symlink_to(output)
             swap.replace(self.current)
             self.has_built = True
-            # Until the check is done, the box shows what MkDocs said about the new build
-            # (the last check's lines may be fixed already).
-            self.findings = built
-            self._show_the_new_build()
+            if early:
+                # Until the check is done, the box keeps the last check's lines about files
+                # not saved since (the others may be fixed already), and what MkDocs said.
+                self.findings = replace(built, problems=self._still_standing())
+                self._show_the_new_build()
             # Thousands of folders take seconds to delete: not before the browsers reload.
             threading.Thread(target=shutil.rmtree, args=(previous, True), daemon=True).start()
+        self.checked_at = time.time()
         problems, stopped = self.check()
         findings = replace(built, problems=problems, build_messages=built.build_messages + stopped)
-        if findings != self.findings:
-            self.findings = findings
+        changed, self.findings = findings != self.findings, findings
+        if early and changed:
             self._wanted_epoch = self._visible_epoch + 1  # one more reload
             self._show_the_new_build()
         if findings.shown:
@@ -116,6 +129,17 @@ class PreviewServer(LiveReloadServer):
                 log.warning(line)
         else:
             log.info("Preview: no problems.")
+
+    def _still_standing(self) -> tuple[Problem, ...]:
+        """The last check's problems in files that have not been saved since it ran."""
+
+        def unchanged(path: str) -> bool:
+            try:
+                return (self.project / path).stat().st_mtime < self.checked_at
+            except OSError:
+                return False
+
+        return tuple(problem for problem in self.findings.problems if unchanged(problem.path))
 
     def _show_the_new_build(self) -> None:
         """What LiveReloadServer does once the builder returns: waiting requests go on and
@@ -156,6 +180,8 @@ def serve(config_file: Path, dev_addr: str) -> None:
             port=port,
             mount_path=urlsplit(config.site_url or "/").path,
             builds=builds,
+            project=config_file.parent,
+            big_site=partial(_is_big, Path(config.docs_dir)),
             build_into=partial(_build, config_file, dev_addr),
             check=partial(_check, config_file),
         )
@@ -203,6 +229,11 @@ def _build(config_file: Path, dev_addr: str, output: Path, serve_url: str) -> Fi
     finally:
         logging.getLogger("mkdocs").removeHandler(messages)
     return Findings((), failed, _lines(messages.found))
+
+
+def _is_big(docs: Path) -> bool:
+    """Whether the check takes long enough (a second or more) to reload before it."""
+    return sum(1 for _ in islice(docs.rglob("*.md"), EARLY_RELOAD_FROM)) >= EARLY_RELOAD_FROM
 
 
 def _check(config_file: Path) -> tuple[tuple[Problem, ...], tuple[str, ...]]:
