@@ -23,7 +23,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO_ROOT
+from guide.problems import Problem
 from live_preview import MAKE_SOURCES, Preview, copy_project, fetch, running_preview
+from preview.banner import Findings
+from preview.server import PreviewServer
 
 GOOD = "  - id: tolerance\n    title: Immune tolerance\n"
 BROKEN = "  - id: tolerance\n   title: [unclosed\n"
@@ -163,3 +166,59 @@ def test_the_published_policy_allows_only_each_pages_own_scripts(built_site: Pat
 def _hash(script: str) -> str:
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
     return f"'sha256-{digest}'"
+
+
+def test_a_big_site_is_shown_before_its_check_and_once_more_if_the_check_differs(
+    tmp_path: Path,
+) -> None:
+    project = tmp_path / "project"
+    (project / "docs").mkdir(parents=True)
+    page = project / "docs" / "a.md"
+    page.write_text("# A\n", encoding="utf-8")
+    builds = tmp_path / "builds"
+    builds.mkdir()
+    found = (Problem("docs/a.md", 1, "link 'b.md' does not exist"),)
+    at_check: list[tuple[bool, tuple[Problem, ...]]] = []
+    big = [True]
+
+    def build_into(output: Path, url: str) -> Findings:
+        (output / "index.html").write_text("<p>built</p>", encoding="utf-8")
+        return Findings()
+
+    def check() -> tuple[tuple[Problem, ...], tuple[str, ...]]:
+        shown = server._visible_epoch == server._wanted_epoch
+        at_check.append((shown, server.findings.problems))
+        return found, ()
+
+    server = PreviewServer(
+        host="127.0.0.1", port=0, mount_path="/", builds=builds, project=project,
+        big_site=lambda: big[0], build_into=build_into, check=check,
+    )  # fmt: skip
+    try:
+
+        def rebuild() -> int:
+            """As LiveReloadServer's loop does: a new epoch, the build, the epoch shown."""
+            server._wanted_epoch = server._visible_epoch + 10
+            wanted = server._wanted_epoch
+            server.rebuild()
+            shown_by_the_rebuild = server._visible_epoch - wanted
+            server._visible_epoch = server._wanted_epoch
+            return shown_by_the_rebuild
+
+        # The new build is served before the check; the check's new line: one more reload.
+        assert rebuild() == 1
+        assert at_check[-1] == (True, ())
+        # The same line again: no second reload; the page not saved since keeps its line.
+        assert rebuild() == 0
+        assert at_check[-1] == (True, found)
+        # The page saved since the check: its line is left out until the check has run.
+        time.sleep(0.05)
+        page.write_text("# A\n\nEdited.\n", encoding="utf-8")
+        assert rebuild() == 1
+        assert at_check[-1] == (True, ())
+        # A small site: one reload, after the check.
+        big[0] = False
+        rebuild()
+        assert at_check[-1][0] is False
+    finally:
+        server.server_close()
