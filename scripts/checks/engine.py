@@ -163,9 +163,7 @@ class _TooSlow(Exception):
 
 @contextmanager
 def _time_limit(seconds: float) -> Iterator[None]:
-    """Stop the block after `seconds` of this process's CPU time (a timer signal: main
-    thread of a process only). CPU time, not the clock's: on a machine busy with other
-    work a page waits for the processor, and must not be refused for that."""
+    """Stop the block after `seconds` (a timer signal: main thread of a process only)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -173,13 +171,13 @@ def _time_limit(seconds: float) -> Iterator[None]:
     def stop(signum: int, frame: object) -> None:
         raise _TooSlow
 
-    previous = signal.signal(signal.SIGVTALRM, stop)
-    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
-        signal.signal(signal.SIGVTALRM, previous)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 class MarkdownEngine:
