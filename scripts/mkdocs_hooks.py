@@ -43,6 +43,7 @@ from render.page_security import (
     with_content_security_policy,
     with_safe_external_links,
 )
+from render.permalink_names import PermalinkNames
 from render.print_page import StageForPrint, holds_placeholder, toc_permalink, with_stages
 from render.redirects import overwritten_pages, redirect_maps, with_redirect_policies
 from render.site_nav import expand_folder_entries
@@ -69,6 +70,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # The glossary: marked in every page by this Markdown extension, listed by the macro.
     config.extra["glossary"] = glossary = GlossaryTerms(_load_glossary(config), GLOSSARY_PAGE)
     config.markdown_extensions.append(glossary)  # type: ignore[arg-type]
+    config.markdown_extensions.append(PermalinkNames())  # type: ignore[arg-type]
     return config
 
 

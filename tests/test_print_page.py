@@ -29,12 +29,17 @@ def text(element: lxml.html.HtmlElement) -> str:
     return " ".join(element.text_content().split())
 
 
-def stage_body(site: Path, program: StageProgram, stage_id: str) -> list[lxml.html.HtmlElement]:
-    """What the stage page shows between its title and the care-team note: its Markdown."""
-    article = parse(page_path(site, program, stage_id)).xpath("//article")[0]
+def body_of(article: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """What a stage page shows between its heading and contents and the care-team note:
+    its Markdown."""
     return article.xpath(
-        "./h1/following-sibling::*[following-sibling::aside[@class='care-team-note']]"
+        "./nav[@class='stage-contents']/following-sibling::*"
+        "[following-sibling::aside[@class='care-team-note']]"
     )
+
+
+def stage_body(site: Path, program: StageProgram, stage_id: str) -> list[lxml.html.HtmlElement]:
+    return body_of(parse(page_path(site, program, stage_id)).xpath("//article")[0])
 
 
 def print_sections(print_page: Path) -> list[lxml.html.HtmlElement]:
@@ -182,10 +187,7 @@ def test_print_page_links_work_without_directory_urls_under_a_sub_path(site_copy
     assert link == ["stages/tolerance.html"]
     for section, stage in zip(sections, program, strict=True):
         article = parse(site / stage.page.replace(".md", ".html")).xpath("//article")[0]
-        body = article.xpath(
-            "./h1/following-sibling::*[following-sibling::aside[@class='care-team-note']]"
-        )
-        assert shape(list(section)[1:], HEADING_UP) == shape(body, {}), stage.id
+        assert shape(list(section)[1:], HEADING_UP) == shape(body_of(article), {}), stage.id
 
 
 # Page URLs as MkDocs writes them, with or without directory URLs ("" is the home page).
