@@ -185,9 +185,32 @@ def test_the_palette_switch_is_one_toggle_that_works_from_the_keyboard(
     assert toggle.get_attribute("aria-pressed") == "false"
     toggle.focus()
     page.keyboard.press("Enter")
-    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    page.wait_for_function("() => document.body.dataset.mdColorScheme === 'slate'")
     assert toggle.get_attribute("aria-pressed") == "true"
     assert toggle.evaluate("t => t === document.activeElement")  # focus stays on it
     page.keyboard.press("Space")
-    page.wait_for_function("document.body.dataset.mdColorScheme === 'default'")
+    page.wait_for_function("() => document.body.dataset.mdColorScheme === 'default'")
     assert toggle.get_attribute("aria-pressed") == "false"
+
+
+def test_search_opens_from_the_keyboard_on_a_narrow_screen(
+    open_context: ContextOpener, site: SiteServer
+) -> None:
+    page = open_context(viewport={"width": 360, "height": 800}).new_page()
+    page.goto(site.url)
+    search = page.get_by_role("button", name="Search", exact=True)
+    for _ in range(8):  # skip link, logo, menu, palette, then search
+        page.keyboard.press("Tab")
+        if search.evaluate("button => button === document.activeElement"):
+            break
+    else:
+        pytest.fail("the search button never gets focus with Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.matches('input.md-search__input')")
+    assert search.get_attribute("aria-expanded") == "true"
+    page.keyboard.type("tolerance")
+    page.locator("a.md-search-result__link").first.wait_for()
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => !document.getElementById('__search').checked")
+    assert search.get_attribute("aria-expanded") == "false"
+    assert search.evaluate("button => button === document.activeElement")
