@@ -312,7 +312,7 @@ def _site_is_clean(root: Path, build: Path, shown_as: str) -> bool:
     settings, problems = read_settings(root)
     result = check_site(build, shown_as, settings.site_url)
     problems += result.problems
-    print(render_report(problems, result.files_checked, "text", "make build"))
+    print(render_report(problems, result.files_checked, "text", "make build", "built site"))
     return not any(problem.severity == "error" for problem in problems)
 
 

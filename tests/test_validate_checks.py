@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 
@@ -10,6 +12,7 @@ from checks.markdown import scan_page
 from checks.order_claims import order_claim_problems
 from checks.reviews import review_date_problems, reviewer_problems
 from checks.site_html import Reference, SiteIndex, reference_problem, scan_html
+from checks.stage_pages import stage_file_problems
 from conftest import REPO_ROOT, markdown_engine
 from guide.stages import Stage, StageProgram
 from validate import read_settings
@@ -317,3 +320,52 @@ def test_names_for_pages_are_the_projects_macros_and_extra_values_only() -> None
     assert {"contact_url", "program_name"} <= names  # extra: in mkdocs.yml
     # Neither the plugin's own variables nor Jinja's globals: they reach Python.
     assert not {"config", "page", "environment", "range", "lipsum", "cycler"} & names
+
+
+ALL_STAGE_PAGES = frozenset(stage.page for stage in PROGRAM)
+
+
+@pytest.mark.parametrize(
+    ("stage_entry", "files_in_docs", "suggested"),
+    [
+        # Renamed the id and the file, forgot the 'page:' line.
+        (
+            ("regulation", "calming", "stages/regulation.md"),
+            ALL_STAGE_PAGES - {"stages/regulation.md"} | {"stages/calming.md"},
+            "stages/calming.md",
+        ),
+        # Renamed the file only, to a name unlike the old one.
+        (
+            ("regulation", "regulation", "stages/regulation.md"),
+            ALL_STAGE_PAGES - {"stages/regulation.md"} | {"stages/settling-down.md"},
+            "stages/settling-down.md",
+        ),
+        # A typo in the 'page:' line.
+        (("clearance", "clearance", "stages/clearence.md"), ALL_STAGE_PAGES, "stages/clearance.md"),
+        # A typo, with a page in stages/ that is no stage's (and not meant).
+        (
+            ("clearance", "clearance", "stages/clearence.md"),
+            ALL_STAGE_PAGES | {"stages/notes.md"},
+            "stages/clearance.md",
+        ),
+    ],
+    ids=["new id and file", "new file name", "typo", "typo beside another page"],
+)
+def test_a_missing_stage_page_suggests_the_page_the_editor_meant(
+    stage_entry: tuple[str, str, str], files_in_docs: frozenset[str], suggested: str
+) -> None:
+    old_id, new_id, page = stage_entry
+    program = StageProgram(
+        tuple(
+            replace(stage, id=new_id, page=page) if stage.id == old_id else stage
+            for stage in PROGRAM
+        )
+    )
+    pages = {path: SimpleNamespace(shown_as=f"docs/{path}") for path in files_in_docs}
+    problems, _ = stage_file_problems(program, pages, "docs/_data/stages.yml", "docs")  # type: ignore[arg-type]
+    missing = [problem.message for problem in problems if "does not exist" in problem.message]
+    assert missing == [
+        f"stage '{new_id}': page '{page}' does not exist; did you mean '{suggested}'?"
+    ], problems
+    # Nor is the suggested page reported again as "not in the stage order".
+    assert not [problem for problem in problems if problem.path == f"docs/{suggested}"]
