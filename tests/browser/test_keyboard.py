@@ -21,12 +21,12 @@ FOCUS = """async (first) => {
   // The first stop of a round; meeting it again ends the round.
   if (first) window.__firstFocusStop = element;
   else if (element === window.__firstFocusStop) return {done: true};
-  // Let scrolling and sliding panels (the drawer) settle before measuring.
+  // Let scrolling and sliding panels settle before measuring: the drawer, or the search
+  // box, sliding away as focus leaves them may pass over the newly focused control.
   // Only movement matters here; colour transitions on focus are left to run.
   const moving = document.getAnimations().filter((animation) =>
     animation.playState === "running"
-    && !/color|shadow|opacity/.test(animation.transitionProperty ?? "")
-    && animation.effect?.target?.contains(element));
+    && !/color|shadow|opacity/.test(animation.transitionProperty ?? ""));
   const settled = moving.map((animation) => animation.finished.catch(() => {}));
   await Promise.race([Promise.all(settled), new Promise((done) => setTimeout(done, 1000))]);
   const box = element.getBoundingClientRect();
@@ -38,8 +38,10 @@ FOCUS = """async (first) => {
   const inHeader = element.closest(".md-header") !== null;
   const underHeader = !inHeader && box.top < header.bottom - 0.5
     && !onTop(box.left + box.width / 2, Math.max(box.top, 0) + 1);
-  const offScreen = !inHeader && (box.right <= 0 || box.left >= innerWidth
-    || box.bottom <= 0 || box.top >= innerHeight);
+  // In the header too: a control there must be on screen and not covered.
+  const offScreen = box.right <= 0 || box.left >= innerWidth || box.bottom <= 0
+    || box.top >= innerHeight
+    || (inHeader && !onTop(box.left + box.width / 2, box.top + box.height / 2));
   const label = (element.getAttribute("aria-label") || element.innerText || element.tagName)
     .replace(/\\s+/g, " ").trim().slice(0, 60);
   return {label, top: Math.round(box.top), headerBottom: Math.round(header.bottom),

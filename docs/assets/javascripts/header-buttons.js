@@ -38,7 +38,9 @@
   // The menu shows the word "Menu" beside its icon. Once the drawer has slid in, focus
   // goes to its first link; Escape closes it and gives focus back to the button. The
   // search button puts focus in the search field; when Material closes the search
-  // (Escape), focus goes back to the button rather than to the top of the page.
+  // (Escape), focus goes back to the button rather than to the top of the page. (Tab
+  // closes it too, and focus goes on to the next control: site.css hides the closed
+  // search from the Tab order.)
   const menu = headerButton("__drawer", "Menu", { showName: true });
   const search = headerButton("__search", "Search", { showName: false });
   if (search) {
@@ -46,11 +48,12 @@
       if (search.toggle.checked) document.querySelector(".md-search__input")?.focus();
     });
     search.toggle.addEventListener("change", () => {
-      const focus = document.activeElement;
-      const lost = focus === document.body || focus?.closest(".md-search");
-      if (!search.toggle.checked && lost && search.button.getClientRects().length) {
-        search.button.focus();
-      }
+      if (search.toggle.checked) return;
+      // After the key's own action: Escape leaves focus nowhere, Tab moves it on.
+      setTimeout(() => {
+        const lost = document.activeElement === document.body;
+        if (lost && search.button.getClientRects().length) search.button.focus();
+      });
     });
   }
   if (menu) {
