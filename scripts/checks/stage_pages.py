@@ -113,4 +113,3 @@ def _likely_page(
         return not_stages[0]
     close = difflib.get_close_matches(stage.page, all_pages, n=1, cutoff=0.6)
     return close[0] if close else None
-
