@@ -26,7 +26,7 @@ from mkdocs.utils.meta import get_data
 from guide.addresses import MOVED_FROM, page_moves
 from guide.docs_files import unpublishable_files
 from guide.glossary import GLOSSARY_FILE, GLOSSARY_PAGE, read_glossary
-from guide.problems import Problem, read_source_text
+from guide.problems import MAX_PAGE_BYTES, Problem, read_source_text
 from guide.stages import (
     STAGES_FILE,
     Move,
@@ -162,7 +162,7 @@ def _front_matter(config: MkDocsConfig, file: File) -> tuple[Problem | None, lis
     if file.abs_src_path is None:
         return None, []
     shown = _shown(config, file.abs_src_path)
-    text, problems = read_source_text(Path(file.abs_src_path), shown)
+    text, problems = read_source_text(Path(file.abs_src_path), shown, MAX_PAGE_BYTES)
     problem = problems[0] if problems else front_matter_problem(text or "", shown)
     if problem or text is None or MOVED_FROM not in text:
         return problem, []
