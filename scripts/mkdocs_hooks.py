@@ -47,6 +47,7 @@ from render.permalink_names import PermalinkNames
 from render.print_page import StageForPrint, holds_placeholder, toc_permalink, with_stages
 from render.redirects import overwritten_pages, redirect_maps, with_redirect_policies
 from render.site_nav import expand_folder_entries
+from render.stylesheet import joined_stylesheet
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -133,6 +134,11 @@ def on_env(env: Environment, /, *, config: MkDocsConfig, files: Files) -> Enviro
         permalink = toc_permalink(config.mdx_configs.get("toc", {}))
         for page in print_pages:
             page.content = with_stages(page.content or "", page.url, stages, permalink)
+    # Added here, after the render cache took its key from the file list: a change of style
+    # must not make every page's Markdown be converted again. Copied with the static files.
+    stylesheet = joined_stylesheet(files, config)
+    files.append(stylesheet)
+    config.extra["stylesheet"] = stylesheet.url
     return env
 
 
