@@ -163,7 +163,13 @@ def test_the_drawer_opens_at_its_top_level_with_every_page_in_sight(
     page.locator(".md-sidebar--primary a:focus").wait_for()
     links = page.evaluate(DRAWER_LINKS)
     stage_titles = [f"{stage.number}. {stage.title}" for stage in program]
-    expected = ["Home", *stage_titles, "Glossary", "About this information", "All stages on one page"]
+    expected = [
+        "Home",
+        *stage_titles,
+        "Glossary",
+        "About this information",
+        "All stages on one page",
+    ]
     assert [link["text"] for link in links][1:] == expected  # after the site's own name
     hidden = [link["text"] for link in links if not link["seen"]]
     assert not hidden, f"links in the open drawer that cannot be seen: {hidden}"
