@@ -7,8 +7,9 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
-from browser.pages import site_pages
+from browser.pages import site_pages, stage_path
 from browser.site_server import SiteServer
+from guide.stages import StageProgram
 
 # An address that names its own scheme ("https:", "mailto:") is complete on paper.
 ABSOLUTE = re.compile(r"[a-z][a-z0-9+.-]*:", re.IGNORECASE)
@@ -43,3 +44,24 @@ def test_printed_links_show_a_page_title_or_nothing_and_other_sites_in_full(
     assert any("../stages/" in href for href in internal), internal
     assert any(href.startswith("https://") for href in external), external
     assert not wrong, "\n".join(wrong)
+
+
+def test_a_printed_stage_page_is_its_heading_and_its_text(
+    page: Page, site: SiteServer, program: StageProgram
+) -> None:
+    """Paper cannot be clicked: the contents, the list of stages and previous/next are not
+    printed; the heading with "Stage N of M" and the care-team note are."""
+    page.emulate_media(media="print")
+    page.goto(site.url_of(stage_path(program.stages[3])))
+    shown = page.evaluate(
+        """() => Object.fromEntries(["nav.stage-contents", "nav.stage-list", "nav.stage-pager",
+          "article h1", ".care-team-note"].map((selector) => [selector,
+          document.querySelector(selector).getClientRects().length > 0]))"""
+    )
+    assert shown == {
+        "nav.stage-contents": False,
+        "nav.stage-list": False,
+        "nav.stage-pager": False,
+        "article h1": True,
+        ".care-team-note": True,
+    }
