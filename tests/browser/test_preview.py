@@ -139,6 +139,10 @@ def test_broken_stages_yml_shows_the_problem_on_the_last_good_site_and_never_han
     preview: Preview, watched: Watched
 ) -> None:
     watched.open(preview.url_of("stages/tolerance/"))
+    # The last good build must be the unchanged site, not one still being rebuilt from an
+    # earlier test's edit: the open page reloads once that rebuild is done.
+    title = watched.page.locator("article h1 .stage-heading__title")
+    expect(title).to_have_text("Immune tolerance", timeout=RELOAD_TIMEOUT)
     good = "  - id: tolerance\n    title: Immune tolerance\n"
     broken = "  - id: tolerance\n   title: [unclosed\n"
     preview.edit("docs/_data/stages.yml", good, broken)
