@@ -322,7 +322,7 @@ def _site_is_clean(root: Path, build: Path, shown_as: str) -> bool:
     settings, problems = read_settings(root)
     result = check_site(build, shown_as, settings.site_url, cache=root / SITE_CHECK_CACHE)
     problems += result.problems
-    print(render_report(problems, result.files_checked, "text", "make build"))
+    print(render_report(problems, result.files_checked, "text", "make build", "built site"))
     return not any(problem.severity == "error" for problem in problems)
 
 
@@ -359,10 +359,10 @@ def _current_version(site: Site) -> str | None:
             return target.name  # even when it is missing: then there is nothing to keep
         raise BuildStopped(
             f"{site.shown} is a link to '{site.path.readlink()}', which make build did not "
-            f"make, so it is not replaced; remove the link (make build then makes "
-            f"{site.shown}/ itself, and a web server can serve that), or publish into that "
-            f"folder with: scripts/build_site.py --site-dir {target}; "
-            f"{site.shown}/ was not changed."
+            f"make, so it is not replaced; remove the link: make build then makes "
+            f"{site.shown}/ itself, for a web server to serve (it must follow links), or to "
+            f"copy into that folder after each build with: rsync -a --delete {site.shown}/ "
+            f"{target}/; {site.shown}/ was not changed."
         )
     if site.path.exists() and not site.path.is_dir():
         raise BuildStopped(

@@ -72,6 +72,13 @@ def define_env(env) -> None:
         )
 
     @env.macro
+    def start_link() -> str:
+        """A button-like link to the first stage, for the top of the home page."""
+        first = program().stages[0]
+        text = f"Start: Stage {first.number}, {markdown_text(first.title)}"
+        return f"[{text}]({link_from_here(first.page)}){{ .start-link }}"
+
+    @env.macro
     def glossary() -> str:
         """Every glossary term as a heading with the id marked terms link to, and its
         definition. (The terms are read by the hook, which marks them in the pages.)"""

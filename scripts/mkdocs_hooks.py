@@ -26,7 +26,7 @@ from mkdocs.utils.meta import get_data
 from guide.addresses import MOVED_FROM, page_moves
 from guide.docs_files import unpublishable_files
 from guide.glossary import GLOSSARY_FILE, GLOSSARY_PAGE, read_glossary
-from guide.problems import Problem, read_source_text
+from guide.problems import MAX_PAGE_BYTES, Problem, read_source_text
 from guide.stages import (
     STAGES_FILE,
     Move,
@@ -43,9 +43,11 @@ from render.page_security import (
     with_content_security_policy,
     with_safe_external_links,
 )
+from render.permalink_names import PermalinkNames
 from render.print_page import StageForPrint, holds_placeholder, toc_permalink, with_stages
 from render.redirects import overwritten_pages, redirect_maps, with_redirect_policies
 from render.site_nav import expand_folder_entries
+from render.stylesheet import joined_stylesheet
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -69,6 +71,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # The glossary: marked in every page by this Markdown extension, listed by the macro.
     config.extra["glossary"] = glossary = GlossaryTerms(_load_glossary(config), GLOSSARY_PAGE)
     config.markdown_extensions.append(glossary)  # type: ignore[arg-type]
+    config.markdown_extensions.append(PermalinkNames())  # type: ignore[arg-type]
     return config
 
 
@@ -131,6 +134,11 @@ def on_env(env: Environment, /, *, config: MkDocsConfig, files: Files) -> Enviro
         permalink = toc_permalink(config.mdx_configs.get("toc", {}))
         for page in print_pages:
             page.content = with_stages(page.content or "", page.url, stages, permalink)
+    # Added here, after the render cache took its key from the file list: a change of style
+    # must not make every page's Markdown be converted again. Copied with the static files.
+    stylesheet = joined_stylesheet(files, config)
+    files.append(stylesheet)
+    config.extra["stylesheet"] = stylesheet.url
     return env
 
 
@@ -160,7 +168,7 @@ def _front_matter(config: MkDocsConfig, file: File) -> tuple[Problem | None, lis
     if file.abs_src_path is None:
         return None, []
     shown = _shown(config, file.abs_src_path)
-    text, problems = read_source_text(Path(file.abs_src_path), shown)
+    text, problems = read_source_text(Path(file.abs_src_path), shown, MAX_PAGE_BYTES)
     problem = problems[0] if problems else front_matter_problem(text or "", shown)
     if problem or text is None or MOVED_FROM not in text:
         return problem, []

@@ -16,9 +16,12 @@ from guide.stages import StageProgram
 class StagePageView:
     """What a stage page tells the reader about where they are."""
 
-    position: str  # "Stage 4 of 6"
+    position: str  # "Stage 4 of 6", as shown
     title: str
-    stage_list: list[str]  # titles in the in-page list, in order
+    heading: str  # the h1 as a screen reader reads it: "Stage 4 of 6: Immune tolerance"
+    stage_list: list[str]  # titles in the in-page list at the bottom, in order
+    contents: list[str]  # titles in the contents at the top, in order
+    contents_next_href: str | None  # the next stage, at the top
     current: list[str]  # titles marked aria-current="page"
     linked_current: bool  # is the current stage (wrongly) a link?
     prev_href: str | None
@@ -46,6 +49,13 @@ def _text(element: lxml.html.HtmlElement) -> str:
     return " ".join(element.text_content().split())
 
 
+def stage_title(tree: lxml.html.HtmlElement) -> str:
+    """The title in a stage page's heading ("Immune tolerance" of "Stage 4 of 6: ...")."""
+    title = _one(tree, "//article//h1//*[contains(@class, 'stage-heading__title')]")
+    assert title is not None, "no stage heading"
+    return title.text_content()
+
+
 def _one(tree: lxml.html.HtmlElement, xpath: str) -> lxml.html.HtmlElement | None:
     found = tree.xpath(xpath)
     assert len(found) <= 1, f"expected at most one match for {xpath}, found {len(found)}"
@@ -58,7 +68,10 @@ def stage_page_view(path: Path) -> StagePageView:
     assert article is not None, f"{path} has no <article>"
     position = _one(article, ".//*[contains(@class, 'stage-position')]")
     stage_list = _one(article, ".//nav[contains(@class, 'stage-list')]")
+    contents = _one(article, ".//nav[contains(@class, 'stage-contents')]")
     assert position is not None and stage_list is not None, f"{path} is not a stage page"
+    assert contents is not None, f"{path} has no contents at the top"
+    contents_next = contents.xpath(".//a[starts-with(normalize-space(), 'Next:')]")
     items = stage_list.xpath(".//li")
     current = stage_list.xpath(".//*[@aria-current='page']")
     prev_link = _one(article, ".//a[@rel='prev']")
@@ -67,8 +80,11 @@ def stage_page_view(path: Path) -> StagePageView:
     head_next = _one(tree, "//head/link[@rel='next']")
     return StagePageView(
         position=_text(position),
-        title=_text(_one(article, ".//h1")),
+        title=stage_title(tree),
+        heading=_text(_one(article, ".//h1")),
         stage_list=[_text(item.xpath("./a | ./span[1]")[0]) for item in items],
+        contents=[_text(item.xpath("./a | ./span[1]")[0]) for item in contents.xpath(".//li")],
+        contents_next_href=contents_next[0].get("href") if contents_next else None,
         current=[_text(element) for element in current],
         linked_current=any(
             element.tag == "a" or element.xpath("ancestor::a") for element in current
@@ -104,7 +120,9 @@ def assert_stage_pages_follow(site: Path, program: StageProgram) -> None:
         before, after = program.previous(stage), program.next(stage)
         assert view.position == f"Stage {stage.number} of {total}"
         assert view.title == stage.title
-        assert view.stage_list == titles
+        assert view.heading == f"Stage {stage.number} of {total}: {stage.title}"
+        assert view.stage_list == view.contents == titles
+        assert view.contents_next_href == view.next_href
         assert view.current == [stage.title]
         assert not view.linked_current
         if before is None:

@@ -404,9 +404,9 @@ def test_a_site_link_made_by_the_user_is_refused(
     assert build_site.main(["--root", str(root)]) == 1
     assert capsys.readouterr().out.splitlines()[-1] == (
         f"build: site is a link to '{web_root}', which make build did not make, so it is not "
-        "replaced; remove the link (make build then makes site/ itself, and a web server can "
-        f"serve that), or publish into that folder with: scripts/build_site.py --site-dir "
-        f"{web_root}; site/ was not changed."
+        "replaced; remove the link: make build then makes site/ itself, for a web server to "
+        "serve (it must follow links), or to copy into that folder after each build with: "
+        f"rsync -a --delete site/ {web_root}/; site/ was not changed."
     )
     assert (root / "site").readlink() == web_root
     assert snapshot(web_root) == {"index.html": b"served"}

@@ -3,6 +3,7 @@ headings or links; every mark links to an entry the glossary page really has."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import lxml.html
@@ -139,3 +140,23 @@ def test_every_mark_in_the_site_links_to_its_entry_on_the_glossary_page(built_si
             assert described[0].text_content() == definitions[anchor]
         total += len(links)
     assert total >= len(pages)  # the stage pages do use the glossary's words
+
+
+def test_search_finds_a_page_by_its_own_words_not_by_the_definitions_it_marks(
+    built_site: Path,
+) -> None:
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    # Not the glossary page (the definitions are its own words) nor the print page (which
+    # repeats the stage pages).
+    entries = [
+        entry
+        for entry in index["docs"]
+        if not entry["location"].startswith(("glossary/", "print/"))
+    ]
+    leaked = [
+        (entry["location"], term.term)
+        for entry in entries
+        for term in SITE_TERMS
+        if term.definition in lxml.html.fromstring(f"<div>{entry['text']}</div>").text_content()
+    ]
+    assert leaked == []

@@ -16,6 +16,7 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from mkdocs.utils.yaml import yaml_load
 
 from conftest import REPO_ROOT, build_or_fail
 from guide.stages import STAGES_FILE, StageProgram, load_stages
@@ -29,12 +30,17 @@ def text(element: lxml.html.HtmlElement) -> str:
     return " ".join(element.text_content().split())
 
 
-def stage_body(site: Path, program: StageProgram, stage_id: str) -> list[lxml.html.HtmlElement]:
-    """What the stage page shows between its title and the care-team note: its Markdown."""
-    article = parse(page_path(site, program, stage_id)).xpath("//article")[0]
+def body_of(article: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """What a stage page shows between its heading and contents and the care-team note:
+    its Markdown."""
     return article.xpath(
-        "./h1/following-sibling::*[following-sibling::aside[@class='care-team-note']]"
+        "./nav[@class='stage-contents']/following-sibling::*"
+        "[following-sibling::aside[@class='care-team-note']]"
     )
+
+
+def stage_body(site: Path, program: StageProgram, stage_id: str) -> list[lxml.html.HtmlElement]:
+    return body_of(parse(page_path(site, program, stage_id)).xpath("//article")[0])
 
 
 def print_sections(print_page: Path) -> list[lxml.html.HtmlElement]:
@@ -98,8 +104,24 @@ def test_print_page_shows_every_stage_body_in_yaml_order(built_site: Path) -> No
     assert_print_page_follows(built_site, print_page, program)
     assert_links_land(built_site, print_page)
     tree = parse(print_page)
-    assert text(tree.xpath("//article/h1")[0]).removesuffix("¶") == "All stages on one page"
     assert tree.xpath("//*[contains(@class, 'print-stages')]") == []  # the placeholder is gone
+
+
+def test_the_nav_names_the_print_page_as_its_heading_and_title_do(built_site: Path) -> None:
+    """A reader who follows the nav's label lands on a page headed with the same words."""
+    config = yaml_load((REPO_ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    [label] = [
+        name
+        for entry in config["nav"]
+        if isinstance(entry, dict)
+        for name, target in entry.items()
+        if target == "print.md"
+    ]
+    print_page = parse(built_site / "print" / "index.html")
+    assert text(print_page.xpath("//article/h1")[0]).removesuffix("¶") == label
+    assert print_page.findtext(".//title") == f"{label} - {config['site_name']}"
+    home = parse(built_site / "index.html")
+    assert [text(link) for link in home.xpath("//nav//a[@href='print/']")] == [label]
 
 
 CODE = "## not a heading\n[tol]: not a link either\n"
@@ -182,10 +204,7 @@ def test_print_page_links_work_without_directory_urls_under_a_sub_path(site_copy
     assert link == ["stages/tolerance.html"]
     for section, stage in zip(sections, program, strict=True):
         article = parse(site / stage.page.replace(".md", ".html")).xpath("//article")[0]
-        body = article.xpath(
-            "./h1/following-sibling::*[following-sibling::aside[@class='care-team-note']]"
-        )
-        assert shape(list(section)[1:], HEADING_UP) == shape(body, {}), stage.id
+        assert shape(list(section)[1:], HEADING_UP) == shape(body_of(article), {}), stage.id
 
 
 # Page URLs as MkDocs writes them, with or without directory URLs ("" is the home page).

@@ -18,6 +18,7 @@ from checks.markdown import scan_page
 from checks.site_html import scan_html
 from checks.stage_pages import stage_page_problems
 from conftest import REPO_ROOT, copy_site_sources, markdown_engine, run_mkdocs_build
+from guide.problems import MAX_PAGE_BYTES, read_source_text
 from guide.stages import load_stages
 
 TODAY = "2026-11-21"
@@ -132,13 +133,22 @@ OPENERS = ["{#", "{{ ", "<!--", "`", "```\n", "[", "<script ", "![", "<a onclick
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(opener=st.sampled_from(OPENERS), size=st.sampled_from([100_000, 500_000, 2_000_000]))
-def test_pathological_pages_are_checked_in_under_a_second(opener: str, size: int) -> None:
-    text = "---\nrender_macros: true\n---\n" + opener * (size // len(opener))
+def test_pathological_pages_are_checked_in_under_a_second(
+    tmp_path_factory: pytest.TempPathFactory, opener: str, size: int
+) -> None:
+    path = tmp_path_factory.mktemp("page") / "page.md"
+    path.write_text("---\nrender_macros: true\n---\n" + opener * (size // len(opener)))
     stage = PROGRAM.stages[3]
     start = time.perf_counter()
-    page = scan_page(text, stage.page, "docs/x.md", markdown_engine(), frozenset())
-    stage_page_problems(page, stage, PROGRAM)
+    # As the validator reads a page: a page over the limit is refused unread.
+    text, problems = read_source_text(path, "docs/x.md", MAX_PAGE_BYTES)
+    if text is not None:
+        page = scan_page(text, stage.page, "docs/x.md", markdown_engine(), frozenset())
+        stage_page_problems(page, stage, PROGRAM)
     assert time.perf_counter() - start < 1.0
+    assert (text is None) == (size > MAX_PAGE_BYTES)
+    if text is None:
+        assert problems[0].message == f"file is {path.stat().st_size:,} bytes; the limit is 524,288"
 
 
 def test_a_page_too_slow_to_render_is_refused_not_waited_for(tmp_path: Path) -> None:
@@ -174,3 +184,15 @@ def test_pathological_built_html_is_checked_in_under_a_second(opener: str) -> No
     start = time.perf_counter()
     scan_html(text)
     assert time.perf_counter() - start < 1.0
+
+
+def test_a_page_over_the_size_limit_is_refused_by_the_build(tmp_path: Path) -> None:
+    """As by the validator (test_validate_cli): the build reads no page over the limit."""
+    site = copy_site_sources(tmp_path / "project")
+    page = site / "docs" / "long.md"
+    page.write_text(FRONT + "Plain words. " * (MAX_PAGE_BYTES // 10), encoding="utf-8")
+    built = run_mkdocs_build(site, tmp_path / "site")
+    assert built.returncode != 0
+    assert f"docs/long.md:1: file is {page.stat().st_size:,} bytes; the limit is 524,288" in (
+        built.stderr
+    )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -11,6 +13,7 @@ from checks.markdown import scan_page
 from checks.order_claims import order_claim_problems
 from checks.reviews import review_date_problems, reviewer_problems
 from checks.site_html import Reference, SiteIndex, check_site, reference_problem, scan_html
+from checks.stage_pages import stage_file_problems
 from conftest import REPO_ROOT, markdown_engine
 from guide.problems import ExternalLink
 from guide.stages import Stage, StageProgram
@@ -347,3 +350,52 @@ def test_the_site_check_with_a_cache_finds_what_it_finds_without(tmp_path: Path)
     # A file gone: unchanged pages are checked again against the files there are now.
     (site / "logo.png").unlink()
     assert "site/a/index.html:1: src '../logo.png' does not resolve" in "\n".join(both()[0])
+
+
+ALL_STAGE_PAGES = frozenset(stage.page for stage in PROGRAM)
+
+
+@pytest.mark.parametrize(
+    ("stage_entry", "files_in_docs", "suggested"),
+    [
+        # Renamed the id and the file, forgot the 'page:' line.
+        (
+            ("regulation", "calming", "stages/regulation.md"),
+            ALL_STAGE_PAGES - {"stages/regulation.md"} | {"stages/calming.md"},
+            "stages/calming.md",
+        ),
+        # Renamed the file only, to a name unlike the old one.
+        (
+            ("regulation", "regulation", "stages/regulation.md"),
+            ALL_STAGE_PAGES - {"stages/regulation.md"} | {"stages/settling-down.md"},
+            "stages/settling-down.md",
+        ),
+        # A typo in the 'page:' line.
+        (("clearance", "clearance", "stages/clearence.md"), ALL_STAGE_PAGES, "stages/clearance.md"),
+        # A typo, with a page in stages/ that is no stage's (and not meant).
+        (
+            ("clearance", "clearance", "stages/clearence.md"),
+            ALL_STAGE_PAGES | {"stages/notes.md"},
+            "stages/clearance.md",
+        ),
+    ],
+    ids=["new id and file", "new file name", "typo", "typo beside another page"],
+)
+def test_a_missing_stage_page_suggests_the_page_the_editor_meant(
+    stage_entry: tuple[str, str, str], files_in_docs: frozenset[str], suggested: str
+) -> None:
+    old_id, new_id, page = stage_entry
+    program = StageProgram(
+        tuple(
+            replace(stage, id=new_id, page=page) if stage.id == old_id else stage
+            for stage in PROGRAM
+        )
+    )
+    pages = {path: SimpleNamespace(shown_as=f"docs/{path}") for path in files_in_docs}
+    problems, _ = stage_file_problems(program, pages, "docs/_data/stages.yml", "docs")  # type: ignore[arg-type]
+    missing = [problem.message for problem in problems if "does not exist" in problem.message]
+    assert missing == [
+        f"stage '{new_id}': page '{page}' does not exist; did you mean '{suggested}'?"
+    ], problems
+    # Nor is the suggested page reported again as "not in the stage order".
+    assert not [problem for problem in problems if problem.path == f"docs/{suggested}"]

@@ -14,7 +14,7 @@ import pytest
 
 import validate
 from checks.external import EXTERNAL_CACHE, external_link_problems
-from guide.problems import MAX_SOURCE_BYTES, ExternalLink
+from guide.problems import MAX_PAGE_BYTES, ExternalLink
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TODAY = "2026-11-21"
@@ -124,10 +124,10 @@ def test_docs_dir_comes_from_mkdocs_yml(
 def test_an_enormous_page_is_reported_not_read(
     clean_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (clean_copy / "docs" / "huge.md").write_bytes(b"x" * (MAX_SOURCE_BYTES + 1))
+    (clean_copy / "docs" / "huge.md").write_bytes(b"x" * (MAX_PAGE_BYTES + 1))
     code, out = run(capsys, "--root", str(clean_copy), "--today", TODAY)
     assert out.splitlines()[0] == (
-        f"docs/huge.md:1: file is {MAX_SOURCE_BYTES + 1:,} bytes; the limit is {MAX_SOURCE_BYTES:,}"
+        f"docs/huge.md:1: file is {MAX_PAGE_BYTES + 1:,} bytes; the limit is {MAX_PAGE_BYTES:,}"
     )
     assert code == 1
 

@@ -11,11 +11,15 @@ from the same pages:
   extra CSS/JavaScript, and `font: false` (Material's default font comes from Google,
   which is not reachable here and would not be a fair comparison).
 
+With `--against REF`, a third site is built from the same files at a git commit
+(`--against main`): a change is then measured side by side with what it changes.
+
 It serves each on 127.0.0.1 with gzip (bench.pages) and runs Lighthouse with its
 mobile settings (simulated slow 4G and a 4x slower CPU) on the home page and a stage
 page, RUNS times each, the two sites taking turns so that load on the machine falls
 on both alike. It prints the median of each score and of LCP, FCP and total
-blocking time, and the project's LCP as a ratio of the defaults'.
+blocking time, the project's LCP as a ratio of the defaults', and the machine's load
+average before and after the runs (the figures are only comparable within one table).
 
 Not a test: figures depend on the machine. Needs npm, and Chromium at
 /usr/bin/chromium (or $CHROMIUM).
@@ -90,26 +94,50 @@ SITES: dict[str, Callable[[Path], None] | None] = {
     "project": None,
     "Material defaults": material_defaults,
 }
+SOURCES = ("mkdocs.yml", "docs", "overrides", "scripts")
+
+
+def copy_sources(project: Path) -> None:
+    """What a build reads, from the working tree as it is."""
+    shutil.copy2(REPO_ROOT / "mkdocs.yml", project)
+    for folder_name in SOURCES[1:]:
+        shutil.copytree(
+            REPO_ROOT / folder_name,
+            project / folder_name,
+            ignore=shutil.ignore_patterns("__pycache__"),
+        )
+
+
+def sources_at(ref: str) -> Callable[[Path], None]:
+    """Replace a copy's sources with what they were at the git commit `ref`."""
+
+    def checkout(project: Path) -> None:
+        for name in SOURCES:
+            target = project / name
+            shutil.rmtree(target) if target.is_dir() else target.unlink()
+        archive = subprocess.run(
+            ["git", "archive", "--format=tar", ref, *SOURCES],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            check=True,
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(project)], input=archive, check=True)
+
+    return checkout
 
 
 def build(name: str, change: Callable[[Path], None] | None, folder: Path) -> Path:
     """Build a copy of the project (changed by `change`) and return its site folder."""
     project = folder / "project"
     project.mkdir(parents=True)
-    shutil.copy2(REPO_ROOT / "mkdocs.yml", project)
-    for folder_name in ("docs", "overrides", "scripts"):
-        shutil.copytree(
-            REPO_ROOT / folder_name,
-            project / folder_name,
-            ignore=shutil.ignore_patterns("__pycache__"),
-        )
+    copy_sources(project)
     if change is not None:
         change(project)
     site = folder / "site"
     subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site)],
         cwd=project,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"},
         check=True,
     )
     print(f"built {name}", file=sys.stderr)
@@ -156,18 +184,35 @@ def median_run(runs: list[Run]) -> Run:
     )
 
 
-def print_table(medians: dict[tuple[str, str], Run], runs: int) -> None:
-    print(f"Lighthouse (mobile), median of {runs} runs each, sites taking turns:\n")
-    print("| page | site | performance | accessibility | best practices | SEO | LCP | FCP | TBT |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages, as `uptime` shows them."""
+    return ", ".join(f"{load:.2f}" for load in os.getloadavg())
+
+
+def print_table(
+    results: dict[tuple[str, str], list[Run]], sites: Sequence[str], runs: int, loads: Sequence[str]
+) -> None:
+    medians = {key: median_run(site_runs) for key, site_runs in results.items()}
+    print(f"Lighthouse (mobile), median of {runs} runs each, sites taking turns")
+    print(
+        f"(load average {loads[0]} before the runs, {loads[1]} after, on {os.cpu_count()} cores):\n"
+    )
+    # LCP's spread too: Lighthouse simulates the slow phone from one real page load, and on a
+    # loaded machine the runs often fall into two groups some 0.4 s apart.
+    print(
+        "| page | site | performance | accessibility | best practices | SEO | LCP "
+        "| LCP, all runs | FCP | TBT |"
+    )
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for page in PAGES:
-        for site in SITES:
+        for site in sites:
             run = medians[page, site]
             scores = " | ".join(f"{run.scores[name]:.0f}" for name in CATEGORIES)
             lcp, fcp, tbt = (run.timings[name] for name in TIMINGS)
+            every = ", ".join(f"{each.timings['LCP'] / 1000:.2f}" for each in results[page, site])
             print(
-                f"| {page} | {site} | {scores} | {lcp / 1000:.2f} s | {fcp / 1000:.2f} s "
-                f"| {tbt:.0f} ms |"
+                f"| {page} | {site} | {scores} | {lcp / 1000:.2f} s | {every} "
+                f"| {fcp / 1000:.2f} s | {tbt:.0f} ms |"
             )
     print()
     for page in PAGES:
@@ -179,20 +224,28 @@ def print_table(medians: dict[tuple[str, str], Run], runs: int) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=RUNS, help="runs per page and site (median)")
+    parser.add_argument(
+        "--against", metavar="REF", help="also measure the site as it is at this git commit"
+    )
     args = parser.parse_args(argv)
+    sites = dict(SITES)
+    if args.against:
+        sites[args.against] = sources_at(args.against)
     binary = install_lighthouse()
     results: dict[tuple[str, str], list[Run]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-lighthouse-") as temp, ExitStack() as stack:
         urls = {}
-        for number, (name, change) in enumerate(SITES.items()):
+        for number, (name, change) in enumerate(sites.items()):
             site = build(name, change, Path(temp) / str(number))
             urls[name] = stack.enter_context(serve(site))
+        loads = [load_average()]
         for number in range(args.runs):
             for page, path in PAGES.items():
                 for name, url in urls.items():
                     results.setdefault((page, name), []).append(lighthouse(binary, url + path))
             print(f"run {number + 1} of {args.runs} done", file=sys.stderr)
-    print_table({key: median_run(runs) for key, runs in results.items()}, args.runs)
+        loads.append(load_average())
+    print_table(results, list(sites), args.runs, loads)
     return 0
 
 

@@ -30,9 +30,14 @@ def _github_escape(text: str, *, property_value: bool = False) -> str:
 
 
 def render_report(
-    problems: Sequence[Problem], files_checked: int, output_format: str, rerun: str
+    problems: Sequence[Problem],
+    files_checked: int,
+    output_format: str,
+    rerun: str,
+    check: str = "validate",
 ) -> str:
-    """The text to print: one line per problem, sorted, then a count (or one line when clean)."""
+    """The text to print: one line per problem, sorted, then a count (or one line, starting
+    with the check's name, when clean)."""
     problems = sorted(problems)
     if output_format == "json":
         rows = [
@@ -41,7 +46,7 @@ def render_report(
         ]
         return json.dumps(rows, indent=2)
     if not problems:
-        return f"validate: {_plural(files_checked, 'file')} checked, no problems."
+        return f"{check}: {_plural(files_checked, 'file')} checked, no problems."
     if output_format == "github":
         lines = [
             f"::{p.severity} file={_github_escape(p.path, property_value=True)},"

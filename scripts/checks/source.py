@@ -24,7 +24,7 @@ from checks.stage_pages import (
 from checks.workers import map_pages
 from guide.docs_files import unpublishable_files
 from guide.glossary import GLOSSARY_FILE
-from guide.problems import ExternalLink, Problem, read_source_text
+from guide.problems import MAX_PAGE_BYTES, ExternalLink, Problem, read_source_text
 from guide.stages import STAGES_FILE, StageProgram, read_program
 
 
@@ -205,7 +205,7 @@ def _read_pages(paths: list[str], reading: _Reading) -> list[tuple[Page, list[Pr
     results = []
     for path in paths:
         shown = f"{reading.docs_dir}/{path}"
-        text, read_problems = read_source_text(reading.docs / path, shown)
+        text, read_problems = read_source_text(reading.docs / path, shown, MAX_PAGE_BYTES)
         page = scan_page(text or "", path, shown, engine, reading.jinja_names)
         if path not in reading.stage_pages:
             page.prose = ""  # only stage pages need their prose again: less to send back

@@ -70,20 +70,22 @@ def stage_file_problems(
     """
     problems = []
     suggested: set[str] = set()
-    for stage in program:
-        if stage.page not in pages:
-            message = f"stage '{stage.id}': page '{stage.page}' does not exist"
-            close = difflib.get_close_matches(stage.page, sorted(pages), n=1, cutoff=0.6)
-            if close:
-                message += f"; did you mean '{close[0]}'?"
-                suggested.add(close[0])
-            problems.append(Problem(stages_shown, stage.line, message))
-    for path, page in pages.items():
-        if (
-            path.startswith(f"{STAGES_DIR}/")
-            and program.stage_for(path) is None
-            and path not in suggested
-        ):
+    not_stages = [
+        path
+        for path in sorted(pages)
+        if path.startswith(f"{STAGES_DIR}/") and program.stage_for(path) is None
+    ]
+    missing = [stage for stage in program if stage.page not in pages]
+    for stage in missing:
+        message = f"stage '{stage.id}': page '{stage.page}' does not exist"
+        likely = _likely_page(stage, not_stages, sorted(pages), only_one_missing=len(missing) == 1)
+        if likely:
+            message += f"; did you mean '{likely}'?"
+            suggested.add(likely)
+        problems.append(Problem(stages_shown, stage.line, message))
+    for path in not_stages:
+        page = pages[path]
+        if path not in suggested:
             problems.append(
                 Problem(
                     page.shown_as,
@@ -93,3 +95,21 @@ def stage_file_problems(
                 )
             )
     return problems, suggested
+
+
+def _likely_page(
+    stage: Stage, not_stages: list[str], all_pages: list[str], *, only_one_missing: bool
+) -> str | None:
+    """The page an editor most likely meant for a stage whose page is missing: a page in
+    stages/ that is no stage's yet (named after the stage's id, or like the missing name,
+    or the only one when only one stage lacks its page), else any page with a similar name."""
+    named_after_id = f"{STAGES_DIR}/{stage.id}.md"
+    if named_after_id in not_stages:
+        return named_after_id
+    close = difflib.get_close_matches(stage.page, not_stages, n=1, cutoff=0.6)
+    if close:
+        return close[0]
+    if only_one_missing and len(not_stages) == 1:
+        return not_stages[0]
+    close = difflib.get_close_matches(stage.page, all_pages, n=1, cutoff=0.6)
+    return close[0] if close else None

@@ -9,6 +9,9 @@ from pathlib import Path
 # Source files are small; anything larger is almost certainly a mistake
 # (a pasted binary, a runaway generator) and would only slow every check down.
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
+# A page a reader can take in is a few thousand words (this guide's longest is 10 KB);
+# the checks of a page at this limit take a few tenths of a second, whatever it holds.
+MAX_PAGE_BYTES = 512 * 1024
 
 
 @dataclass(frozen=True, order=True)
@@ -34,7 +37,9 @@ class ExternalLink:
     url: str
 
 
-def read_source_text(path: Path, shown_as: str) -> tuple[str | None, list[Problem]]:
+def read_source_text(
+    path: Path, shown_as: str, limit: int = MAX_SOURCE_BYTES
+) -> tuple[str | None, list[Problem]]:
     """Read a UTF-8 source file, returning its text or the problems that prevent reading it.
 
     `shown_as` is the path printed in messages (relative to the repository root).
@@ -45,8 +50,8 @@ def read_source_text(path: Path, shown_as: str) -> tuple[str | None, list[Proble
         if not stat.S_ISREG(status.st_mode):
             return None, [Problem(shown_as, 1, "not a regular file: remove it")]
         size = status.st_size
-        if size > MAX_SOURCE_BYTES:
-            message = f"file is {size:,} bytes; the limit is {MAX_SOURCE_BYTES:,}"
+        if size > limit:
+            message = f"file is {size:,} bytes; the limit is {limit:,}"
             return None, [Problem(shown_as, 1, message)]
         data = path.read_bytes()
     except FileNotFoundError:

@@ -8,7 +8,8 @@ What the reader gets, for the first "immune complexes" on a page:
 
     <span class="glossary-term"><a class="glossary-term__link" href="../../glossary/#immune-complex"
       aria-describedby="glossary-immune-complex">immune complexes</a><span
-      class="glossary-term__definition" id="glossary-immune-complex" role="tooltip">A tiny
+      class="glossary-term__definition" id="glossary-immune-complex" role="tooltip"
+      data-search-exclude="">A tiny
       clump ...</span></span>
 
 Screen readers announce the definition as the link's description; site.css shows it on
@@ -153,10 +154,17 @@ class _MarkFirstUses(Treeprocessor):
             },
         )
         link.text = AtomicString(text)
+        # Out of the search index (Material's search skips data-search-exclude): a result
+        # would otherwise show the definition run into the sentence around the term.
         definition = etree.SubElement(
             wrapper,
             "span",
-            {"class": "glossary-term__definition", "id": definition_id, "role": "tooltip"},
+            {
+                "class": "glossary-term__definition",
+                "id": definition_id,
+                "role": "tooltip",
+                "data-search-exclude": "",
+            },
         )
         definition.text = AtomicString(term.definition)
         return wrapper

@@ -28,6 +28,8 @@ from urllib.parse import urlsplit
 import lxml.html
 from lxml import etree
 
+from render.permalink_names import NAME_PREFIX
+
 # The Markdown of the print page holds `<div class="print-stages"></div>`; the stages replace it.
 PLACEHOLDER_CLASS = "print-stages"
 SECTION_CLASS = "print-stage"
@@ -163,7 +165,12 @@ def _section(
         anchor = etree.SubElement(
             heading,
             "a",
-            {"class": permalink.css_class, "href": f"#{section_id}", "title": permalink.title},
+            {
+                "class": permalink.css_class,
+                "href": f"#{section_id}",
+                "title": permalink.title,
+                "aria-label": NAME_PREFIX + heading.text,
+            },
         )
         anchor.text = permalink.text
     heading.tail = "\n" + (body.text or "")

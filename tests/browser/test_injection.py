@@ -71,11 +71,12 @@ def test_an_injected_script_is_blocked_and_the_sites_scripts_still_run(
     assert all("script-src" in text for text in violations), violations
 
     # The theme's inline script (scope for saved settings), Material's bundle (the search
-    # worker's input) and the project's own menu button all ran under the same policy.
+    # worker's input) and the project's own header buttons all ran under the same policy.
     assert page.evaluate("window.__md_scope instanceof URL")
     assert page.evaluate("typeof window.document$ === 'object'")
     menu = page.locator(".md-header button.menu-button")
-    assert menu.get_attribute("aria-label") == "Menu"
+    assert menu.inner_text().strip() == "Menu"
+    assert page.get_by_role("button", name="Dark mode").is_visible()
     menu.click()
     assert menu.get_attribute("aria-expanded") == "true"
 

@@ -123,7 +123,7 @@ def test_saving_a_template_in_overrides_reloads_the_page(
 
 def test_saving_stages_yml_reloads_the_page(preview: Preview, watched: Watched) -> None:
     watched.open(preview.url_of("stages/tolerance/"))
-    heading = watched.page.locator("article h1")
+    heading = watched.page.locator("article h1 .stage-heading__title")
     expect(heading).to_have_text("Immune tolerance")
     preview.edit("docs/_data/stages.yml", "title: Immune tolerance", "title: Accepting the kidney")
     try:
@@ -139,6 +139,10 @@ def test_broken_stages_yml_shows_the_problem_on_the_last_good_site_and_never_han
     preview: Preview, watched: Watched
 ) -> None:
     watched.open(preview.url_of("stages/tolerance/"))
+    # The last good build must be the unchanged site, not one still being rebuilt from an
+    # earlier test's edit: the open page reloads once that rebuild is done.
+    title = watched.page.locator("article h1 .stage-heading__title")
+    expect(title).to_have_text("Immune tolerance", timeout=RELOAD_TIMEOUT)
     good = "  - id: tolerance\n    title: Immune tolerance\n"
     broken = "  - id: tolerance\n   title: [unclosed\n"
     preview.edit("docs/_data/stages.yml", good, broken)
@@ -149,7 +153,9 @@ def test_broken_stages_yml_shows_the_problem_on_the_last_good_site_and_never_han
         assert expected and all(line.startswith("docs/_data/stages.yml:") for line in expected)
         assert banner_lines(watched.page) == expected
         expect(banner).to_contain_text("could not be rebuilt: this is the last version that built")
-        expect(watched.page.locator("article h1")).to_have_text("Immune tolerance")
+        expect(watched.page.locator("article h1 .stage-heading__title")).to_have_text(
+            "Immune tolerance"
+        )
         # Another page answers too (MkDocs' own loop would hold it until stages.yml is
         # fixed), with the same banner.
         watched.page.goto(preview.url_of("about/"), timeout=RELOAD_TIMEOUT)

@@ -75,7 +75,7 @@ def test_no_cookies_and_only_material_settings_in_storage(
     context: BrowserContext, page: Page, site: SiteServer
 ) -> None:
     page.goto(site.url, wait_until="networkidle")
-    page.get_by_title("Switch to dark mode").click()  # Material stores this choice
+    page.get_by_role("button", name="Dark mode").click()  # Material stores this choice
     stored = page.evaluate("[...Object.keys(localStorage), ...Object.keys(sessionStorage)]")
     assert context.cookies() == []
     assert [key for key in stored if not MATERIAL_STORAGE_KEY.fullmatch(key)] == []

@@ -27,7 +27,7 @@ def test_next_walks_every_stage_in_the_order_of_the_yaml(
         assert (
             page.locator(".stage-position").inner_text() == f"Stage {stage.number} of {len(stages)}"
         )
-        assert page.locator("article h1").inner_text() == stage.title
+        assert page.locator("article h1 .stage-heading__title").inner_text() == stage.title
         if stage is stages[-1]:
             break
         page.locator("a[rel=next]", has_text="Next:").click()
@@ -97,8 +97,12 @@ def test_dark_palette_toggle_changes_colours_and_is_remembered(
     page.goto(site.url)
     wait_for_palette(page, "light")
     light_background = page.evaluate("getComputedStyle(document.body).backgroundColor")
-    page.get_by_title("Switch to dark mode").click()
+    toggle = page.get_by_role("button", name="Dark mode")
+    assert toggle.get_attribute("aria-pressed") == "false"
+    toggle.click()
     wait_for_palette(page, "dark")  # data-md-color-scheme="slate" and a dark background
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") != light_background
+    assert toggle.get_attribute("aria-pressed") == "true"
     page.reload()
     wait_for_palette(page, "dark")
+    assert toggle.get_attribute("aria-pressed") == "true"
