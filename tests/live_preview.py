@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -13,12 +12,13 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from bench.processes import stop_session
 from conftest import REPO_ROOT, copy_site_sources
 
 # `make serve` needs its Makefile and the requirement file its venv stamp depends on.
@@ -98,13 +98,7 @@ def running_preview(project: Path, env: Mapping[str, str] | None = None) -> Iter
         _wait_until_answering(preview, process)
         yield preview
     finally:
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGINT)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_session(process, grace_seconds=20)
 
 
 def _wait_until_answering(preview: Preview, process: subprocess.Popen[bytes]) -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import socket
 import statistics
 import subprocess
@@ -33,7 +32,7 @@ from playwright.sync_api import Page, sync_playwright
 
 from bench.build import TARGET_PREVIEW, article_paths, make_project
 from bench.chromium import LAUNCH_ARGS, chromium_path
-from bench.processes import quiet_environment
+from bench.processes import quiet_environment, stop_session
 from checks.addresses import record_published
 
 STARTUP_SECONDS = 600.0  # the first build of a big site, on a busy machine
@@ -65,13 +64,7 @@ def running_preview(project: Path) -> Iterator[str]:
         _wait_until_built(url, process, time.monotonic() + STARTUP_SECONDS)
         yield url
     finally:
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_session(process, grace_seconds=30)
         log.close()
 
 

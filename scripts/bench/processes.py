@@ -9,9 +9,11 @@ copy-on-write pages are not counted twice; the largest sum of RSS is kept too.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import threading
 import time
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,6 +79,18 @@ def run_measured(command: list[str], cwd: Path, env: dict[str, str]) -> Measured
     done.set()
     sampler.join()
     return Measured(seconds, peaks[0] / 1024, peaks[1] / 1024, process.returncode, output)
+
+
+def stop_session(process: subprocess.Popen[bytes], grace_seconds: float) -> None:
+    """Stop a process started with start_new_session=True and everything it started:
+    Ctrl-C first (the preview server shuts down cleanly on it), then a kill."""
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGINT)
+    try:
+        process.wait(timeout=grace_seconds)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 def quiet_environment() -> dict[str, str]:
