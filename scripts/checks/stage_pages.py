@@ -76,9 +76,10 @@ def stage_file_problems(
         if path.startswith(f"{STAGES_DIR}/") and program.stage_for(path) is None
     ]
     missing = [stage for stage in program if stage.page not in pages]
+    all_pages = sorted(pages)
     for stage in missing:
         message = f"stage '{stage.id}': page '{stage.page}' does not exist"
-        likely = _likely_page(stage, not_stages, sorted(pages), only_one_missing=len(missing) == 1)
+        likely = _likely_page(stage, not_stages, all_pages, only_one_missing=len(missing) == 1)
         if likely:
             message += f"; did you mean '{likely}'?"
             suggested.add(likely)

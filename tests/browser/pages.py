@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 
 import axe_playwright_python
+import pytest
 from playwright.sync_api import Page
 
 from guide.stages import Stage
@@ -79,3 +80,13 @@ def describe_violations(violations: list[dict], where: str) -> list[str]:
             f"targets: {targets}"
         )
     return lines
+
+
+def tab_to(page: Page, selector: str, max_presses: int = 150) -> None:
+    """Press Tab until the element matching `selector` has focus; fail if it does not
+    within `max_presses`."""
+    for _ in range(max_presses):
+        page.keyboard.press("Tab")
+        if page.evaluate("(selector) => document.activeElement.matches(selector)", selector):
+            return
+    pytest.fail(f"{selector} never gets focus with Tab (tried {max_presses} times)")

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page
 
 from browser.conftest import ContextOpener
-from browser.pages import stage_path
+from browser.pages import stage_path, tab_to
 from browser.site_server import SiteServer
 from guide.stages import Stage, StageProgram
 
@@ -114,12 +114,7 @@ def test_menu_opens_and_closes_from_the_keyboard_on_a_narrow_screen(
     page = open_context(viewport={"width": 360, "height": 700}).new_page()
     page.goto(site.url_of(stage_path(program.stages[3])))
     menu = page.get_by_role("button", name="Menu")
-    for _ in range(5):  # "Skip to content", the logo, then the menu button
-        page.keyboard.press("Tab")
-        if menu.evaluate("button => button === document.activeElement"):
-            break
-    else:
-        pytest.fail("the menu button never gets focus with Tab")
+    tab_to(page, "button.menu-button", max_presses=5)  # after "Skip to content" and the logo
     assert menu.get_attribute("aria-expanded") == "false"
 
     page.keyboard.press("Enter")
@@ -207,12 +202,7 @@ def test_search_opens_from_the_keyboard_on_a_narrow_screen(
     page = open_context(viewport={"width": 360, "height": 800}).new_page()
     page.goto(site.url)
     search = page.get_by_role("button", name="Search", exact=True)
-    for _ in range(8):  # skip link, logo, menu, palette, then search
-        page.keyboard.press("Tab")
-        if search.evaluate("button => button === document.activeElement"):
-            break
-    else:
-        pytest.fail("the search button never gets focus with Tab")
+    tab_to(page, 'button[aria-controls="__search"]', max_presses=8)  # after menu and palette
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.activeElement.matches('input.md-search__input')")
     assert search.get_attribute("aria-expanded") == "true"

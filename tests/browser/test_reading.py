@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page
 
 from browser.conftest import ContextOpener
-from browser.pages import site_pages, stage_path, wait_for_palette
+from browser.pages import site_pages, stage_path, tab_to, wait_for_palette
 from browser.site_server import SiteServer
 from guide.stages import StageProgram
 
@@ -35,15 +35,6 @@ def test_next_walks_every_stage_in_the_order_of_the_yaml(
     assert page.locator("a", has_text="Next:").count() == 0
 
 
-def focus_link(page: Page, selector: str, max_presses: int = 150) -> None:
-    """Press Tab until the link matching `selector` has focus (fail if it never does)."""
-    for _ in range(max_presses):
-        page.keyboard.press("Tab")
-        if page.evaluate("(selector) => document.activeElement.matches(selector)", selector):
-            return
-    pytest.fail(f"{selector} never gets focus with Tab")
-
-
 @pytest.mark.parametrize(
     ("start", "link", "lands_on"),
     [
@@ -58,7 +49,7 @@ def test_stage_links_work_with_tab_and_enter(
 ) -> None:
     stages = list(program)
     page.goto(site.url_of(stage_path(stages[start])))
-    focus_link(page, link)
+    tab_to(page, link)
     page.keyboard.press("Enter")
     page.wait_for_url(site.url_of(stage_path(stages[lands_on])))
 
