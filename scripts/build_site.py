@@ -41,7 +41,8 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+import traceback
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -179,7 +180,7 @@ def _build(root: Path, site: Site) -> int:
         _put_back_a_lost_site(site)
         current = _current_version(site)
         _tidy(site, keep={current, *_newest_other(site, current)})
-        if validate.main(["--root", str(root)]) != 0:
+        if _in_a_child(validate.main, ["--root", str(root)]) != 0:
             print(f"build: the source has problems; {site.shown}/ was not changed.")
             return 1
         build = Path(tempfile.mkdtemp(prefix=site.prefix, dir=site.parent))
@@ -283,6 +284,41 @@ def _signals_stop_the_build() -> Iterator[None]:
 
 
 # --- Building and checking ------------------------------------------------------------------
+
+
+def _in_a_child(check: Callable[[list[str]], int], argv: list[str]) -> int:
+    """`check(argv)` in a forked child, so that the memory it took (every page, read and
+    rendered) is given back before MkDocs takes its own. What it prints comes back through a
+    pipe and is printed here (to whatever sys.stdout is). In-process where forking is
+    unsafe (a process running threads) or impossible."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return check(argv)
+    sys.stdout.flush()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        status = 1
+        try:
+            sys.stdout = os.fdopen(write, "w", encoding="utf-8")
+            status = check(argv)
+        except Exception:  # a bug in a check: shown as it would be in-process
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(status)
+    os.close(write)
+    try:
+        with os.fdopen(read, encoding="utf-8") as printed:
+            sys.stdout.write(printed.read())
+        _, status = os.waitpid(pid, 0)
+    except BaseException:  # interrupted: the child stops too
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+        os.waitpid(pid, 0)
+        raise
+    return os.waitstatus_to_exitcode(status)
 
 
 def _mkdocs_build(root: Path, build: Path) -> bool:

@@ -25,7 +25,7 @@ from mkdocs.utils.meta import get_data
 
 from guide.addresses import MOVED_FROM, page_moves
 from guide.docs_files import unpublishable_files
-from guide.glossary import GLOSSARY_FILE, GLOSSARY_PAGE, read_glossary
+from guide.glossary import GLOSSARY_FILE, read_glossary
 from guide.problems import MAX_PAGE_BYTES, Problem, read_source_text
 from guide.stages import (
     STAGES_FILE,
@@ -37,13 +37,12 @@ from guide.stages import (
     load_stages,
 )
 from guide.yaml_files import front_matter_problem
-from render.glossary_terms import GlossaryTerms
+from render.extensions import add_site_extensions
 from render.page_security import (
     headers_file,
     with_content_security_policy,
     with_safe_external_links,
 )
-from render.permalink_names import PermalinkNames
 from render.print_page import StageForPrint, holds_placeholder, toc_permalink, with_stages
 from render.redirects import overwritten_pages, redirect_maps, with_redirect_policies
 from render.site_nav import expand_folder_entries
@@ -69,9 +68,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         )
     config.extra["stage_program"] = program
     # The glossary: marked in every page by this Markdown extension, listed by the macro.
-    config.extra["glossary"] = glossary = GlossaryTerms(_load_glossary(config), GLOSSARY_PAGE)
-    config.markdown_extensions.append(glossary)  # type: ignore[arg-type]
-    config.markdown_extensions.append(PermalinkNames())  # type: ignore[arg-type]
+    config.extra["glossary"] = add_site_extensions(config, _load_glossary(config))
     return config
 
 

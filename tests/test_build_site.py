@@ -616,3 +616,16 @@ def test_ctrl_c_cleans_up(
     assert snapshot(root / "site") == OLD
     assert leftovers(root) == []
     assert len(versions(root)) == 1
+
+
+def test_the_source_check_runs_in_a_child_whose_memory_goes_with_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    parent = os.getpid()
+
+    def check(argv: list[str]) -> int:
+        print("checked", argv)
+        return 3 if os.getpid() != parent else 0
+
+    assert build_site._in_a_child(check, ["--root", "x"]) == 3
+    assert capsys.readouterr().out == "checked ['--root', 'x']\n"

@@ -21,6 +21,7 @@ from types import SimpleNamespace
 import pytest
 from jinja2 import DictLoader, Environment
 
+import validate
 from bench import build as bench_build
 from speed import fast_nav, levers, render_cache, second_core
 from speed.render_cache import FOLDER
@@ -264,3 +265,43 @@ def test_a_kept_template_output_is_used_and_one_deleted_during_the_build_is_rend
     kept.unlink()  # `rm -rf .cache` while a build runs
     assert env.get_template(render_cache.FROM_THE_CACHE).render(page=page) == "<p>Rendered</p>"
     assert cache.rendered_hits == 1
+
+
+def _template_pages(project: Path) -> int:
+    """Pages that are templates (macros runs on them before the build converts them)."""
+    return sum(
+        "render_macros: true" in path.read_text(encoding="utf-8")
+        for path in (project / "docs").rglob("*.md")
+    )
+
+
+def test_the_build_takes_the_validators_conversions_and_writes_the_same_files(
+    grown: Path, plain: dict[str, bytes], tmp_path: Path
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(grown, project, ignore=shutil.ignore_patterns(".cache"))
+    validate.main(["--root", str(project)])
+    pages, (_, _, cached, rendered, _) = built(project, tmp_path / "site", "nav,cache,fork")
+    hits, total = map(int, cached.split("/"))
+    assert (hits, total) == (total - _template_pages(project), len(list(project.rglob("*.md"))))
+    assert rendered.startswith("0/")
+    assert differences(plain, pages) == []
+
+
+def test_strict_mode_fails_on_a_broken_link_in_a_conversion_the_validator_made(
+    grown: Path, tmp_path: Path
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(grown, project, ignore=shutil.ignore_patterns(".cache"))
+    page = project / "docs" / CHANGED_PAGE
+    page.write_text(page.read_text(encoding="utf-8") + "\nSee [this](no-such-page.md).\n", "utf-8")
+    assert validate.main(["--root", str(project)]) == 1
+    result = mkdocs_build(project, tmp_path / "site", "nav,cache,fork")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert output.count("contains a link 'no-such-page.md'") == 1
+    assert "Aborted with 1 warnings in strict mode" in output
+    done = LEVERS_DONE.search(output)
+    assert done is not None
+    hits, total = map(int, done.group(3).split("/"))
+    assert hits == total - _template_pages(project), "the page came from the validator"

@@ -15,6 +15,7 @@ import json
 import logging
 import re
 import signal
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -28,16 +29,23 @@ from markdown.treeprocessors import Treeprocessor
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import ConfigurationError
-from mkdocs.structure.files import File, Files, get_files
+from mkdocs.structure.files import File, Files, get_files, set_exclusions
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page as MkDocsPage
+
+from guide.glossary import GLOSSARY_FILE, read_glossary
+from render.extensions import add_site_extensions
+from render.glossary_terms import LINK_CLASS as GLOSSARY_LINK
+from speed import levers
+from speed.render_cache import RenderCache
 
 # Bump when what is cached changes shape.
 CACHE_FORMAT = "rendered-2"
 # A real page renders in milliseconds. Python-Markdown and MkDocs have quadratic corners
 # (thousands of unclosed '<!--' or '```'): such a page is refused, not waited for.
 RENDER_SECONDS = 0.5
-# The loggers MkDocs reports broken links, anchors and nav entries on.
+# The loggers MkDocs reports broken links, anchors and nav entries on (and all it logs).
+_MKDOCS_LOG = logging.getLogger("mkdocs")
 _PAGES_LOG = logging.getLogger("mkdocs.structure.pages")
 _NAV_LOG = logging.getLogger("mkdocs.structure.nav")
 # The link a MkDocs warning is about, as the page wrote it.
@@ -107,6 +115,8 @@ class _Recorder(Treeprocessor):
 
     def run(self, root: Any) -> None:
         for element in root.iter():
+            if element.tag == "a" and element.get("class") == GLOSSARY_LINK:
+                continue  # written by the glossary's extension, not by the editor
             if element.tag == "a" and element.get("href") is not None:
                 text = " ".join("".join(element.itertext()).split())
                 self.rendered.elements.append(Element(element.get("href"), False, text))
@@ -185,8 +195,18 @@ class MarkdownEngine:
 
     def __init__(self, config: MkDocsConfig) -> None:
         self.config = config
+        # The files MkDocs builds with: the docs folder's and the theme's (a link may point at
+        # either).
         self.files: Files = get_files(config)
+        self.files.add_files_from_theme(config.theme.get_env(), config)
+        set_exclusions(self.files, config)
+        # The site's own extensions, as the build's hook adds them (the glossary's terms,
+        # the permalinks' names): the pages' HTML and ids are the build's.
+        terms, problems = read_glossary(Path(config.docs_dir) / GLOSSARY_FILE)
+        self.glossary = add_site_extensions(config, [] if problems else terms)
         self._extensions: list[Any] = list(config.markdown_extensions)
+        # Where the build finds what this engine converted (None: not shared).
+        self.for_the_build: RenderCache | None = None
         # Pages rendered by an earlier run, by key (load_cache, save_cache).
         self.cache: dict[str, Rendered] = {}
         self._by_uri: dict[str, File] = {}
@@ -202,6 +222,11 @@ class MarkdownEngine:
             digest.update(importlib.metadata.version(package).encode())
         for file in sorted(self.files, key=lambda f: f.src_uri):
             digest.update(f"{file.src_uri}\0{file.inclusion.name}\0".encode())
+        digest.update(repr(self._extensions).encode("utf-8", "surrogatepass"))
+        # The code of the site's own extensions (objects; mkdocs.yml's are names).
+        modules = {type(e).__module__ for e in self._extensions if not isinstance(e, str)}
+        for name in sorted(modules):
+            digest.update(Path(str(sys.modules[name].__file__)).read_bytes())
         digest.update(Path(__file__).read_bytes())
         return digest.hexdigest()
 
@@ -218,6 +243,13 @@ class MarkdownEngine:
             config = load_config(str(config_file), docs_dir=str(docs_dir))
         return cls(config)
 
+    def share_with_the_build(self) -> None:
+        """From now on, each page rendered from the Markdown the build converts is kept
+        where the build looks for it (its render cache), so that `make build` converts each
+        page once. Only when the build uses that cache (the levers are on)."""
+        if "cache" in levers.chosen():
+            self.for_the_build = RenderCache(self.config, self.files)
+
     def _page(self, path: str) -> MkDocsPage:
         file = self.file(path)
         return (
@@ -233,23 +265,30 @@ class MarkdownEngine:
         self._by_uri[path] = found
         return found
 
-    def render(self, path: str, text: str) -> Rendered:
-        """Render `text` as the page `path` exactly as `mkdocs build` would (minus macros)."""
+    def render(self, path: str, text: str, *, as_built: bool = False) -> Rendered:
+        """Render `text` as the page `path` exactly as `mkdocs build` would (minus macros).
+
+        `as_built`: `text` is the very Markdown the build converts for this page (no
+        macros), so the build may take this conversion instead of making its own."""
         key = self.key(path, text)
         if key in self.cache:
             return self.cache[key]
         rendered = Rendered(key=key)
         page = MkDocsPage(None, self.file(path), self.config)
         page.markdown = text
+        self.glossary.page = path
         # MkDocs passes the list on to Python-Markdown, which takes extension objects too.
         self.config.markdown_extensions = [*self._extensions, _RecordLinks(rendered)]  # type: ignore[list-item]
         try:
-            with captured(_PAGES_LOG) as records, _time_limit(RENDER_SECONDS):
+            with captured(_MKDOCS_LOG) as logged, _time_limit(RENDER_SECONDS):
                 page.render(self.config, self.files)
         except _TooSlow:
             return Rendered(key=key, too_slow=True)
         finally:
             self.config.markdown_extensions = self._extensions
+        if as_built and self.for_the_build is not None:
+            self.for_the_build.store(page, [(r.name, r.levelno, r.getMessage()) for r in logged])
+        records = [record for record in logged if record.name == _PAGES_LOG.name]
         rendered.ids = frozenset(page.present_anchor_ids or ())
         rendered.links_to_anchors = {
             file.src_uri: dict(links) for file, links in (page.links_to_anchors or {}).items()

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 import yaml
+from mkdocs.utils.meta import get_data
 
 from checks.engine import MarkdownEngine, Rendered
 from checks.jinja import has_jinja, jinja_problems, jinja_regions, literal_jinja_problems
@@ -105,7 +106,14 @@ def scan_page(
         regions = jinja_regions(body)
         page.has_macros = bool(regions)
         body = _blank_regions(body, regions)
-    page.rendered = engine.render(path, body)
+        page.rendered = engine.render(path, body)
+    elif unsafe:  # MkDocs' own reading of it would expand the aliases
+        page.rendered = engine.render(path, body)
+    else:  # the Markdown the build converts, as MkDocs splits off the front matter
+        as_built, settings = get_data(text)
+        if settings and not match:
+            page.problems.append(_dropped_lines_problem(text, as_built, shown_as))
+        page.rendered = engine.render(path, as_built, as_built=True)
     if page.rendered.too_slow:
         page.problems.append(
             Problem(
@@ -129,6 +137,22 @@ def scan_page(
     ]
     page.h1_lines = [finder.heading_line(title) for title in page.rendered.h1_texts]
     return page
+
+
+def _dropped_lines_problem(text: str, as_built: str, shown_as: str) -> Problem:
+    """MkDocs takes 'Key: value' lines at the top of a page without front matter as its
+    settings (MultiMarkdown's metadata): readers never see them."""
+    taken = text[: len(text) - len(as_built)]
+    count = sum(1 for line in taken.split("\n") if line.strip())
+    first = taken.split("\n", 1)[0].strip()
+    shown = first if len(first) <= 50 else first[:47] + "..."
+    lines, them = ("line 1", "it") if count == 1 else (f"lines 1-{count}", "them")
+    return Problem(
+        shown_as,
+        1,
+        f"MkDocs reads {lines} ('{shown}') as the page's settings, not as text, so readers "
+        f"would not see {them}: put the front matter (between '---' lines) or a heading first",
+    )
 
 
 class _LineFinder:

@@ -143,6 +143,7 @@ def _read_all_pages(
     own_project = reading.config_file.parent == reading.docs.parent
     if own_project:
         load_cache(engine, cache)
+        engine.share_with_the_build()
     _current.clear()
     _current[(reading.config_file, reading.docs)] = engine
     pages: dict[str, Page] = {}

@@ -39,6 +39,9 @@ UNGLOSSED_TAGS = frozenset(
     | {f"h{level}" for level in range(1, 7)}
 )
 ID_PREFIX = "glossary-"
+# The class of the links this extension writes (the validator leaves them out of the links
+# an editor wrote).
+LINK_CLASS = "glossary-term__link"
 # Where Python-Markdown left an inline HTML tag an editor wrote (kept aside, not in the tree).
 _RAW_HTML = re.compile(HTML_PLACEHOLDER % r"(\d+)")
 # After attr_list (8) and abbr (7), so ids and classes an editor set are in place; before
@@ -148,7 +151,7 @@ class _MarkFirstUses(Treeprocessor):
             wrapper,
             "a",
             {
-                "class": "glossary-term__link",
+                "class": LINK_CLASS,
                 "href": f"{self.link_base}#{term.anchor}",
                 "aria-describedby": definition_id,
             },

@@ -125,6 +125,11 @@ class RenderCache:
             logger.removeHandler(collect)
         self._store(path, page, collect.records)
 
+    def store(self, page: Page, records: list[tuple[str, int, str]]) -> None:
+        """Keep a conversion made by MkDocs' `Page.render` elsewhere (the validator's), with
+        what it logged, under the key the build will look for."""
+        self._store(self.folder / f"{self._page_key(page)}.json", page, records)
+
     def _page_key(self, page: Page) -> str:
         digest = hashlib.sha256(self.build_key.encode())
         for part in (page.file.src_uri, page.url, page.markdown or ""):
