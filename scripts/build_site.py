@@ -46,8 +46,10 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from types import FrameType
+from typing import IO
 
 import validate
 from checks.addresses import record_published
@@ -56,6 +58,7 @@ from checks.report import render_report
 from checks.settings import read_settings
 from checks.site_html import check_site
 from guide.addresses import PUBLISHED_FILE
+from speed.render_cache import FOLDER as RENDER_CACHE
 
 # Next to site/ (same file system, so renames are atomic), named after it; .gitignore lists
 # them. `.site-build-*`: a build in progress, or the link about to replace site; never kept.
@@ -180,12 +183,22 @@ def _build(root: Path, site: Site) -> int:
         _put_back_a_lost_site(site)
         current = _current_version(site)
         _tidy(site, keep={current, *_newest_other(site, current)})
-        if _in_a_child(validate.main, ["--root", str(root)]) != 0:
-            print(f"build: the source has problems; {site.shown}/ was not changed.")
+        # Cold, the source check converts every page for MkDocs (see checks/engine.py), so
+        # it comes first; warm, MkDocs has all but the changed pages already and both run at
+        # once, one on each core. Either way nothing is published unless both passed.
+        side_by_side = _render_cache_is_warm(root)
+        source_problems = f"build: the source has problems; {site.shown}/ was not changed."
+        if not side_by_side and not _source_is_clean(root):
+            print(source_problems)
             return 1
         build = Path(tempfile.mkdtemp(prefix=site.prefix, dir=site.parent))
         try:
-            if not _mkdocs_build(root, build):
+            check = partial(_source_is_clean, root) if side_by_side else None
+            built = _mkdocs_build(root, build, alongside=check)
+            if built is None:
+                print(source_problems)
+                return 1
+            if not built:
                 print(f"build: mkdocs build failed; {site.shown}/ was not changed.")
                 return 1
             if not _site_is_clean(root, build, shown_as=site.shown):
@@ -286,6 +299,16 @@ def _signals_stop_the_build() -> Iterator[None]:
 # --- Building and checking ------------------------------------------------------------------
 
 
+def _source_is_clean(root: Path) -> bool:
+    return _in_a_child(validate.main, ["--root", str(root)]) == 0
+
+
+def _render_cache_is_warm(root: Path) -> bool:
+    """Whether an earlier build left its pages in the render cache."""
+    folder = root / RENDER_CACHE
+    return folder.is_dir() and next(folder.glob("*.html"), None) is not None
+
+
 def _in_a_child(check: Callable[[list[str]], int], argv: list[str]) -> int:
     """`check(argv)` in a forked child, so that the memory it took (every page, read and
     rendered) is given back before MkDocs takes its own. What it prints comes back through a
@@ -321,26 +344,54 @@ def _in_a_child(check: Callable[[list[str]], int], argv: list[str]) -> int:
     return os.waitstatus_to_exitcode(status)
 
 
-def _mkdocs_build(root: Path, build: Path) -> bool:
+def _mkdocs_build(
+    root: Path, build: Path, alongside: Callable[[], bool] | None = None
+) -> bool | None:
     """Run the strict build; its own output (the errors an editor needs) goes to the terminal.
-    An OSError inside MkDocs is raised here (and so reported in one line)."""
+    An OSError inside MkDocs is raised here (and so reported in one line).
+
+    `alongside` (the source check) runs while MkDocs builds, and MkDocs' output is held
+    until it is done, so that its lines come after the check's; when it fails, MkDocs is
+    stopped, its output dropped, and None is returned."""
+    if alongside is None:
+        return _run_mkdocs(root, build, None, (None, None))
+    with tempfile.TemporaryFile() as held_out, tempfile.TemporaryFile() as held_err:
+        built = _run_mkdocs(root, build, alongside, (held_out, held_err))
+        if built is not None:
+            for held, shown_on in ((held_out, sys.stdout), (held_err, sys.stderr)):
+                held.seek(0)
+                shown_on.write(held.read().decode("utf-8", "replace"))
+        return built
+
+
+def _run_mkdocs(
+    root: Path,
+    build: Path,
+    alongside: Callable[[], bool] | None,
+    output: tuple[IO[bytes] | None, IO[bytes] | None],
+) -> bool | None:
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     report, report_to = os.pipe()
     command = [sys.executable, "-c", _MKDOCS, str(report_to), "build", "--strict", "--clean"]
     command += ["--config-file", str(root / "mkdocs.yml"), "--site-dir", str(build)]
     try:
-        process = subprocess.Popen(command, cwd=root, env=environment, pass_fds=(report_to,))
+        process = subprocess.Popen(
+            command,
+            cwd=root,
+            env=environment,
+            pass_fds=(report_to,),
+            stdout=output[0],
+            stderr=output[1],
+        )
         os.close(report_to)
         report_to = -1
         try:
+            if alongside is not None and not alongside():
+                _stop(process)
+                return None
             returncode = process.wait()
         except BaseException:  # interrupted: MkDocs must stop writing before cleaning up
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            _stop(process)
             raise
         error = os.read(report, 65536)
     finally:
@@ -351,6 +402,15 @@ def _mkdocs_build(root: Path, build: Path) -> bool:
         number, strerror, filename, filename2 = json.loads(error)
         raise OSError(number, strerror, filename, None, filename2)
     return returncode == 0
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _site_is_clean(root: Path, build: Path, shown_as: str) -> bool:

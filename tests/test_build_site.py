@@ -15,6 +15,7 @@ import tarfile
 import threading
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -22,6 +23,7 @@ import pytest
 
 import build_site
 from conftest import copy_site_sources
+from speed.levers import CACHE_FOLDER as RENDER_CACHE
 
 
 @pytest.fixture
@@ -145,7 +147,9 @@ def quick(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
     dict (NEW unless a test changes it); everything else is build_site's own."""
     content = dict(NEW)
 
-    def fake_build(root: Path, build: Path) -> bool:
+    def fake_build(root: Path, build: Path, alongside: Callable[[], bool] | None) -> bool | None:
+        if alongside is not None and not alongside():
+            return None
         for name, data in content.items():
             (build / name).parent.mkdir(parents=True, exist_ok=True)
             (build / name).write_bytes(data)
@@ -629,3 +633,80 @@ def test_the_source_check_runs_in_a_child_whose_memory_goes_with_it(
 
     assert build_site._in_a_child(check, ["--root", "x"]) == 3
     assert capsys.readouterr().out == "checked ['--root', 'x']\n"
+
+
+def test_a_warm_build_checks_and_builds_at_once_and_shows_the_checks_lines_first(
+    project: Path, capfd: pytest.CaptureFixture
+) -> None:
+    assert build_site.main(["--root", str(project)]) == 0  # cold: one after the other
+    cold = capfd.readouterr()
+    page = project / "docs" / "index.md"
+    page.write_text(page.read_text() + "\nOne more plain sentence.\n")
+    assert build_site.main(["--root", str(project)]) == 0
+    warm = capfd.readouterr()
+    # MkDocs' lines are held while the check runs, then shown (after the check's report).
+    for run in (cold, warm):
+        assert "Documentation built" in run.err
+    assert warm.out.index("validate: ") < warm.out.index("built site: ")
+    assert "One more plain sentence." in (project / "site" / "index.html").read_text()
+    # A problem found meanwhile stops MkDocs: its lines are not shown, nothing is published.
+    before = snapshot(project / "site")
+    page.write_text(page.read_text() + "\nSee [the old page](stages/tolerence.md).\n")
+    assert build_site.main(["--root", str(project)]) == 1
+    failed = capfd.readouterr()
+    assert "link 'stages/tolerence.md' does not exist" in failed.out
+    assert failed.out.splitlines()[-1] == "build: the source has problems; site/ was not changed."
+    assert "Documentation built" not in failed.err
+    assert snapshot(project / "site") == before
+    assert leftovers(project) == []
+
+
+def _children() -> list[str]:
+    """The command lines of this process's children."""
+    found = []
+    for task in Path("/proc/self/task").iterdir():
+        for pid in (task / "children").read_text().split():
+            with suppress(OSError):
+                found.append(Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace"))
+    return found
+
+
+@pytest.mark.parametrize("check_passes", [True, False])
+def test_the_source_check_runs_while_mkdocs_builds(
+    project: Path, tmp_path: Path, check_passes: bool, capfd: pytest.CaptureFixture
+) -> None:
+    seen: list[list[str]] = []
+
+    def check() -> bool:
+        seen.append([line for line in _children() if "mkdocs" in line])
+        return check_passes
+
+    built = build_site._mkdocs_build(project, tmp_path / "out", alongside=check)
+    assert len(seen) == 1 and len(seen[0]) == 1, "MkDocs was running during the check"
+    assert _children() == []
+    err = capfd.readouterr().err
+    if check_passes:
+        assert built is True
+        assert "Documentation built" in err
+    else:
+        assert built is None
+        assert "Documentation built" not in err and "Building documentation" not in err
+
+
+def test_the_check_runs_alongside_mkdocs_once_the_render_cache_is_warm(
+    tmp_path: Path, quick: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = small_project(tmp_path / "project", "none", quick)
+    calls: list[bool] = []
+    fake = build_site._mkdocs_build
+
+    def recording(root: Path, build: Path, alongside: Callable[[], bool] | None) -> bool | None:
+        calls.append(alongside is not None)
+        return fake(root, build, alongside)
+
+    monkeypatch.setattr(build_site, "_mkdocs_build", recording)
+    assert build_site.main(["--root", str(root)]) == 0
+    (root / RENDER_CACHE).mkdir(parents=True)
+    (root / RENDER_CACHE / "0123.html").write_text("[]\n<p>kept</p>")
+    assert build_site.main(["--root", str(root)]) == 0
+    assert calls == [False, True]

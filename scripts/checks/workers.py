@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -14,6 +15,8 @@ T = TypeVar("T")
 
 # Below this many pages, starting worker processes costs more than it saves.
 PARALLEL_FROM = 400
+# Pages per piece of work sent to a worker.
+CHUNK = 100
 
 
 def worker_start() -> multiprocessing.context.BaseContext:
@@ -32,7 +35,18 @@ def map_pages(work: Callable[..., list[T]], paths: Sequence[str], *shared: Any) 
     workers = min(os.cpu_count() or 1, 4)
     if len(paths) < PARALLEL_FROM or workers == 1:
         return work(list(paths), *shared)
-    chunks = [list(paths[start::workers]) for start in range(workers)]
-    columns = [[value] * workers for value in shared]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=worker_start()) as pool:
-        return [one for part in pool.map(work, chunks, *columns) for one in part]
+    # Many small chunks: each worker sends its results back as it goes, rather than holding
+    # a whole share of the site's pages until the end (memory).
+    count = max(workers, len(paths) // CHUNK)
+    chunks = [list(paths[start::count]) for start in range(count)]
+    columns = [[value] * count for value in shared]
+    start = worker_start()
+    if start.get_start_method() == "fork":
+        # What the workers inherit stays shared: the collector would otherwise write to
+        # every object it visits, and the page it is on would be copied in each worker.
+        gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=start) as pool:
+            return [one for part in pool.map(work, chunks, *columns) for one in part]
+    finally:
+        gc.unfreeze()

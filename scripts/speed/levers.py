@@ -18,6 +18,8 @@ from importlib.metadata import PackageNotFoundError, version
 LEVERS = ("nav", "cache", "fork")
 TESTED_WITH = {"mkdocs": "1.6.1", "mkdocs-material": "9.8.1", "Jinja2": "3.1.6"}
 CHOICE = "GUIDE_SPEED_LEVERS"
+# Where the render cache lives, under the folder holding mkdocs.yml (deletable at any time).
+CACHE_FOLDER = ".cache/rendered-pages"
 
 
 def untested_packages() -> list[str]:

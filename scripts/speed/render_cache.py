@@ -25,8 +25,8 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Callable
+from contextlib import suppress
 from importlib.metadata import distributions
 from pathlib import Path
 from typing import Any
@@ -41,9 +41,9 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils import get_build_date
 
-from speed.levers import plain_path
+from speed.levers import CACHE_FOLDER, plain_path
 
-FOLDER = ".cache/rendered-pages"
+FOLDER = CACHE_FOLDER
 FORMAT = 2
 # Given to each page whose template output is cached: it only asks for it.
 FROM_THE_CACHE = "speed/from-the-render-cache.html"
@@ -79,6 +79,7 @@ class RenderCache:
     def __init__(self, config: MkDocsConfig, files: Files) -> None:
         root = Path(config.config_file_path).parent
         self.folder = root / FOLDER
+        self.folder_made = False
         self.used: set[str] = set()  # every entry this build read or wrote
         self.converted: set[str] = set()
         self.hits = 0
@@ -127,8 +128,10 @@ class RenderCache:
 
     def store(self, page: Page, records: list[tuple[str, int, str]]) -> None:
         """Keep a conversion made by MkDocs' `Page.render` elsewhere (the validator's), with
-        what it logged, under the key the build will look for."""
-        self._store(self.folder / f"{self._page_key(page)}.json", page, records)
+        what it logged, under the key the build will look for. A build running meanwhile
+        may prune the entry being written: then the build converts the page itself."""
+        with suppress(OSError):
+            self._store(self.folder / f"{self._page_key(page)}.json", page, records)
 
     def _page_key(self, page: Page) -> str:
         digest = hashlib.sha256(self.build_key.encode())
@@ -152,12 +155,15 @@ class RenderCache:
         self._write(path.name, json.dumps(entry))  # the C encoder: json.dump is pure Python
 
     def _write(self, name: str, text: str) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        # Written whole, then renamed: a killed build never leaves half an entry.
-        handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".part")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        Path(temporary).replace(self.folder / name)
+        if not self.folder_made:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.folder_made = True
+        # Written whole, then renamed: a killed build never leaves half an entry. The name is
+        # this process's own (the validator's workers write here too); mkstemp's search for
+        # a free random name costs more than the write.
+        temporary = self.folder / f"{name}.{os.getpid()}.part"
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(self.folder / name)
 
     def _restore(self, page: Page, entry: dict[str, Any], files: Files) -> None:
         page.content = entry["content"]

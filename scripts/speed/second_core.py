@@ -13,6 +13,7 @@ for sites big enough that a fork pays for itself.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -62,6 +63,9 @@ class SecondCore:
         theirs = pages[1::2]
         env.loader = ChoiceLoader([DictLoader({WRITTEN_ELSEWHERE: ""}), env.loader])  # type: ignore[list-item]
         read, write = os.pipe()
+        # Both processes hold every page: the collector, visiting them, would make each one
+        # hold its own copy of the memory they are in (copy on write). Frozen, it passes them.
+        gc.freeze()
         pid = os.fork()
         if pid == 0:  # the child
             os.close(read)
