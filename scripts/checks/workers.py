@@ -9,6 +9,7 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -36,17 +37,32 @@ def map_pages(work: Callable[..., list[T]], paths: Sequence[str], *shared: Any) 
     if len(paths) < PARALLEL_FROM or workers == 1:
         return work(list(paths), *shared)
     # Many small chunks: each worker sends its results back as it goes, rather than holding
-    # a whole share of the site's pages until the end (memory).
+    # a whole share of the site's pages until the end (memory). `shared` goes to each
+    # worker once, not with every chunk.
     count = max(workers, len(paths) // CHUNK)
     chunks = [list(paths[start::count]) for start in range(count)]
-    columns = [[value] * count for value in shared]
     start = worker_start()
     if start.get_start_method() == "fork":
         # What the workers inherit stays shared: the collector would otherwise write to
         # every object it visits, and the page it is on would be copied in each worker.
         gc.freeze()
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=start) as pool:
-            return [one for part in pool.map(work, chunks, *columns) for one in part]
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=start, initializer=_receive, initargs=shared
+        ) as pool:
+            return [one for part in pool.map(partial(_run, work), chunks) for one in part]
     finally:
         gc.unfreeze()
+
+
+# In a worker: what every chunk of its work needs (map_pages' `shared`).
+_shared: tuple[Any, ...] = ()
+
+
+def _receive(*shared: Any) -> None:
+    global _shared  # noqa: PLW0603 (one worker process, one set of values)
+    _shared = shared
+
+
+def _run(work: Callable[..., list[T]], paths: list[str]) -> list[T]:
+    return work(paths, *_shared)
