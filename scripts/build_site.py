@@ -51,15 +51,12 @@ from pathlib import Path
 from types import FrameType
 from typing import IO
 
-import validate
-from checks.addresses import record_published
 from checks.publishing import publishing_problem, source_date_epoch_problem
-from checks.report import render_report
-from checks.settings import read_settings
-from checks.site_html import check_site
-from guide.addresses import PUBLISHED_FILE
-from speed.render_cache import FOLDER as RENDER_CACHE
+from speed.levers import CACHE_FOLDER as RENDER_CACHE
 
+# The checks are imported where they run (the source check in its own child process): while
+# MkDocs builds, this process holds little memory.
+ROOT = Path(__file__).resolve().parent.parent
 # Next to site/ (same file system, so renames are atomic), named after it; .gitignore lists
 # them. `.site-build-*`: a build in progress, or the link about to replace site; never kept.
 # `.site-versions/`: the published builds; `site` links to one. `.site-build.lock`: held
@@ -146,7 +143,7 @@ class Site:
 def main(argv: Sequence[str] | None = None) -> int:
     """Check, build, check the build, publish; returns the exit status."""
     parser = argparse.ArgumentParser(prog="build_site.py", description=__doc__.splitlines()[0])
-    parser.add_argument("--root", type=Path, default=validate.ROOT, help="the repository")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the repository")
     parser.add_argument(
         "--site-dir", default="site", help="where the site is published (default: site)"
     )
@@ -212,6 +209,10 @@ def _build(root: Path, site: Site) -> int:
         # The version before the previous one goes in the background: a big site's thousands
         # of folders take seconds to delete, and nothing points at it any more.
         _tidy(site, keep={site.version.name, current}, in_background=True)
+        from checks.addresses import record_published  # noqa: PLC0415
+        from checks.settings import read_settings  # noqa: PLC0415
+        from guide.addresses import PUBLISHED_FILE  # noqa: PLC0415
+
         recorded = record_published(root / "mkdocs.yml", root / read_settings(root)[0].docs_dir)
     if recorded:
         print(f"build: new addresses added to docs/{PUBLISHED_FILE}: commit it with your change")
@@ -300,7 +301,14 @@ def _signals_stop_the_build() -> Iterator[None]:
 
 
 def _source_is_clean(root: Path) -> bool:
-    return _in_a_child(validate.main, ["--root", str(root)]) == 0
+    return _in_a_child(_check_source, ["--root", str(root)]) == 0
+
+
+def _check_source(argv: list[str]) -> int:
+    # Imported in the child, whose memory goes with it.
+    import validate  # noqa: PLC0415
+
+    return validate.main(argv)
 
 
 def _render_cache_is_warm(root: Path) -> bool:
@@ -415,6 +423,10 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 def _site_is_clean(root: Path, build: Path, shown_as: str) -> bool:
     """validate.py --site on the new build, printed as the site/ it is about to become."""
+    from checks.report import render_report  # noqa: PLC0415
+    from checks.settings import read_settings  # noqa: PLC0415
+    from checks.site_html import check_site  # noqa: PLC0415
+
     settings, problems = read_settings(root)
     result = check_site(build, shown_as, settings.site_url, cache=root / SITE_CHECK_CACHE)
     problems += result.problems

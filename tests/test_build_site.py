@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 import build_site
+import validate
 from conftest import copy_site_sources
 from speed.levers import CACHE_FOLDER as RENDER_CACHE
 
@@ -155,7 +156,7 @@ def quick(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
             (build / name).write_bytes(data)
         return True
 
-    monkeypatch.setattr(build_site.validate, "main", lambda argv: 0)
+    monkeypatch.setattr(validate, "main", lambda argv: 0)
     monkeypatch.setattr(build_site, "_mkdocs_build", fake_build)
     monkeypatch.setattr(build_site, "_site_is_clean", lambda root, build, shown_as: True)
     return content
@@ -268,7 +269,7 @@ def test_a_kill_at_any_step_leaves_the_old_or_the_new_site(
             # The one moment without site/ (renamed away, the link not yet in place): the
             # next build, even a failed one, first puts the old folder back.
             with pytest.MonkeyPatch.context() as patch:
-                patch.setattr(build_site.validate, "main", lambda argv: 1)
+                patch.setattr(validate, "main", lambda argv: 1)
                 assert build_site.main(["--root", str(root)]) == 1
             assert snapshot(root / "site") == old, f"killed at step {step}: {steps[step - 1]}"
         else:
@@ -501,7 +502,7 @@ def test_a_full_disk_inside_mkdocs_gives_a_message(
         # As shutil.copyfile raises it: the source first, then the file being written.
         "    raise OSError(errno.ENOSPC, 'No space left on device', '/theme/x.js', None, path)\n",
     )
-    monkeypatch.setattr(build_site.validate, "main", lambda argv: 0)
+    monkeypatch.setattr(validate, "main", lambda argv: 0)
     assert build_site.main(["--root", str(project)]) == 1
     captured = capfd.readouterr()
     assert "Traceback" not in captured.out + captured.err
@@ -581,7 +582,7 @@ def test_an_interrupted_build_cleans_up_and_stops_mkdocs(
         f"    pathlib.Path({str(started)!r}).write_text(str(os.getpid()))\n"
         "    time.sleep(60)\n",
     )
-    monkeypatch.setattr(build_site.validate, "main", lambda argv: 0)
+    monkeypatch.setattr(validate, "main", lambda argv: 0)
 
     def terminate_when_mkdocs_runs() -> None:
         for _ in range(600):
@@ -662,12 +663,14 @@ def test_a_warm_build_checks_and_builds_at_once_and_shows_the_checks_lines_first
 
 
 def _children() -> list[str]:
-    """The command lines of this process's children."""
+    """The command lines of this process's children (from each process's parent id: the
+    kernel's own list of children may miss one while it runs)."""
     found = []
-    for task in Path("/proc/self/task").iterdir():
-        for pid in (task / "children").read_text().split():
-            with suppress(OSError):
-                found.append(Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace"))
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        with suppress(OSError):
+            parent = int(stat_file.read_text().rpartition(")")[2].split()[1])
+            if parent == os.getpid():
+                found.append((stat_file.parent / "cmdline").read_bytes().decode(errors="replace"))
     return found
 
 
