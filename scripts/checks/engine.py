@@ -149,16 +149,15 @@ class _Collect(logging.Handler):
 def captured(logger: logging.Logger) -> Iterator[list[logging.LogRecord]]:
     """MkDocs' messages to `logger` while the block runs, kept from the terminal."""
     handler = _Collect()
-    saved = logger.level, logger.propagate
-    logger.addHandler(handler)
+    saved = logger.level, logger.propagate, logger.handlers
+    logger.handlers = [handler]  # not the terminal's (the preview logs MkDocs' own lines)
     logger.setLevel(logging.INFO)
     logger.propagate = False
     try:
         yield handler.records
     finally:
-        logger.removeHandler(handler)
-        logger.setLevel(saved[0])
-        logger.propagate = saved[1]
+        logger.setLevel(saved[0])  # setLevel, not .level: it clears the loggers' caches
+        logger.propagate, logger.handlers = saved[1], saved[2]
 
 
 def _about_link(message: str) -> tuple[str | None, str]:
