@@ -3,10 +3,15 @@ itself or through a redirect that a move records; old stage titles are not used 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from checks.engine import MarkdownEngine
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files, get_files
+
+from checks.engine import MarkdownEngine, captured
 from checks.markdown import Page
 from guide.addresses import (
     MOVED_FROM,
@@ -37,11 +42,13 @@ def all_moves(program: StageProgram, pages: Iterable[Page]) -> list[Move]:
     return moves
 
 
-def current_addresses(engine: MarkdownEngine, program: StageProgram) -> dict[str, tuple[str, ...]]:
+def current_addresses(
+    config: MkDocsConfig, files: Files, program: StageProgram
+) -> dict[str, tuple[str, ...]]:
     """The addresses this build publishes, with the title of the stage each one shows."""
-    use_directory_urls = engine.config.use_directory_urls
+    use_directory_urls = config.use_directory_urls
     result: dict[str, tuple[str, ...]] = {}
-    for file in engine.files.documentation_pages():
+    for file in files.documentation_pages():
         if file.inclusion.is_excluded() or file.src_uri in UNKEPT_PAGES:
             continue
         stage = program.stage_for(file.src_uri)
@@ -58,7 +65,7 @@ def address_problems(
     published_shown = f"{docs_dir}/{PUBLISHED_FILE}"
     published, problems = read_published(docs / PUBLISHED_FILE, published_shown)
     use_directory_urls = engine.config.use_directory_urls
-    current = current_addresses(engine, program)
+    current = current_addresses(engine.config, engine.files, program)
     for page in pages.values():
         if MOVED_FROM in page.meta:
             line, value = page.meta[MOVED_FROM]
@@ -177,11 +184,14 @@ def record_published(config_file: Path, docs: Path) -> bool:
     Only a site with a stage order keeps the list (not a bare MkDocs project)."""
     if not (docs / STAGES_FILE).is_file():
         return False
-    engine = MarkdownEngine.load(config_file, docs)
+    # MkDocs' reading of the config and the files, as the build's (no pages converted).
+    with captured(logging.getLogger("mkdocs")):
+        config = load_config(str(config_file), docs_dir=str(docs))
     program, _ = read_program(docs / STAGES_FILE)
     path = docs / PUBLISHED_FILE
     published, _ = read_published(path, PUBLISHED_FILE)
-    text = published_text(merged(published, current_addresses(engine, program)))
+    current = current_addresses(config, get_files(config), program)
+    text = published_text(merged(published, current))
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return False
     path.write_text(text, encoding="utf-8")
