@@ -8,7 +8,6 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from mkdocs.config import load_config
-from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files, get_files
 
 from checks.engine import MarkdownEngine, captured
@@ -18,6 +17,7 @@ from guide.addresses import (
     PUBLISHED_FILE,
     Published,
     address_of,
+    address_of_url,
     merged,
     move_entry,
     page_move_problems,
@@ -42,17 +42,14 @@ def all_moves(program: StageProgram, pages: Iterable[Page]) -> list[Move]:
     return moves
 
 
-def current_addresses(
-    config: MkDocsConfig, files: Files, program: StageProgram
-) -> dict[str, tuple[str, ...]]:
+def current_addresses(files: Files, program: StageProgram) -> dict[str, tuple[str, ...]]:
     """The addresses this build publishes, with the title of the stage each one shows."""
-    use_directory_urls = config.use_directory_urls
     result: dict[str, tuple[str, ...]] = {}
     for file in files.documentation_pages():
         if file.inclusion.is_excluded() or file.src_uri in UNKEPT_PAGES:
             continue
         stage = program.stage_for(file.src_uri)
-        result[address_of(file.src_uri, use_directory_urls)] = (stage.title,) if stage else ()
+        result[address_of_url(file.url)] = (stage.title,) if stage else ()
     return result
 
 
@@ -65,7 +62,7 @@ def address_problems(
     published_shown = f"{docs_dir}/{PUBLISHED_FILE}"
     published, problems = read_published(docs / PUBLISHED_FILE, published_shown)
     use_directory_urls = engine.config.use_directory_urls
-    current = current_addresses(engine.config, engine.files, program)
+    current = current_addresses(engine.files, program)
     for page in pages.values():
         if MOVED_FROM in page.meta:
             line, value = page.meta[MOVED_FROM]
@@ -190,7 +187,7 @@ def record_published(config_file: Path, docs: Path) -> bool:
     program, _ = read_program(docs / STAGES_FILE)
     path = docs / PUBLISHED_FILE
     published, _ = read_published(path, PUBLISHED_FILE)
-    current = current_addresses(config, get_files(config), program)
+    current = current_addresses(get_files(config), program)
     text = published_text(merged(published, current))
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return False

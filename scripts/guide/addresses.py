@@ -46,7 +46,11 @@ class Published:
 
 def address_of(page: str, use_directory_urls: bool) -> str:
     """The address MkDocs gives the page at `page` (a path under docs/): '/stages/x/'."""
-    url = File(page, "", "", use_directory_urls).url
+    return address_of_url(File(page, "", "", use_directory_urls).url)
+
+
+def address_of_url(url: str) -> str:
+    """The address of a page MkDocs gives `url` ('stages/x/'): '/stages/x/'."""
     return "/" if url == "./" else f"/{url}"
 
 
