@@ -1,7 +1,10 @@
 """Build the site so that nothing broken is published: `make build`.
 
-1. Check the Markdown source (validate.py); stop on errors.
-2. `mkdocs build --strict` into a fresh folder next to site/ (same file system).
+1. Check the Markdown source (validate.py, in a child process); stop on errors.
+2. `mkdocs build --strict` into a fresh folder next to site/ (same file system). Once an
+   earlier build filled the render cache, steps 1 and 2 run at once (MkDocs is stopped
+   when the check fails); the first build checks first, since the check's conversions of
+   the pages are MkDocs' too.
 3. Check the built HTML (validate.py --site); stop on errors.
 4. Only then publish it, in one atomic step.
 
@@ -51,11 +54,11 @@ from pathlib import Path
 from types import FrameType
 from typing import IO
 
+# The other checks are imported where they run (the source check in its own child
+# process): while MkDocs builds, this process holds little memory.
 from checks.publishing import publishing_problem, source_date_epoch_problem
 from speed.levers import CACHE_FOLDER as RENDER_CACHE
 
-# The checks are imported where they run (the source check in its own child process): while
-# MkDocs builds, this process holds little memory.
 ROOT = Path(__file__).resolve().parent.parent
 # Next to site/ (same file system, so renames are atomic), named after it; .gitignore lists
 # them. `.site-build-*`: a build in progress, or the link about to replace site; never kept.
