@@ -26,12 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
-from mkdocs.commands.build import _build_page, _populate_page
+from mkdocs.commands import build as mkdocs_build
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+
+from speed.levers import untested_packages
 
 log = logging.getLogger("mkdocs.preview")
 # More saved pages at once (a checkout, a search-and-replace) take the full rebuild.
@@ -103,7 +105,8 @@ class LastBuild:
         before (to put back if the full rebuild fails), or None when a full rebuild is
         needed (nothing is then written)."""
         pages = self._updatable(saved)
-        if pages is None:
+        # MkDocs' private page functions are used as the versions pinned for the levers.
+        if pages is None or untested_packages():
             return None
         try:
             return self._render(pages)
@@ -141,7 +144,7 @@ class LastBuild:
             unread = self.unread[page.file.src_uri]
             vars(page).clear()
             vars(page).update(unread)
-            _populate_page(page, self.config, self.files)
+            mkdocs_build._populate_page(page, self.config, self.files)
             if _face(page, dict(page.meta)) != self.faces[page.file.src_uri]:
                 return None
         doc_files = self.files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
@@ -150,7 +153,7 @@ class LastBuild:
             for page in pages:
                 output = Path(page.file.abs_dest_path)
                 before = output.read_bytes()
-                _build_page(
+                mkdocs_build._build_page(
                     page,
                     self.config,
                     doc_files,
