@@ -93,3 +93,6 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         f"{_Build.cache.rendered_hits}/{len(_Build.cache.page_keys)}" if _Build.cache else "off",
         written_by_child,
     )
+    # The cache's keys are this build's: a page rendered again after it (the preview's
+    # scripts/preview/page_update.py) must neither take nor keep an output under them.
+    _Build.cache = None

@@ -26,6 +26,7 @@ from conftest import REPO_ROOT
 from guide.problems import Problem
 from live_preview import MAKE_SOURCES, Preview, copy_project, fetch, running_preview
 from preview.banner import Findings
+from preview.page_update import Snapshot
 from preview.server import PreviewServer
 
 GOOD = "  - id: tolerance\n    title: Immune tolerance\n"
@@ -181,9 +182,9 @@ def test_a_big_site_is_shown_before_its_check_and_once_more_if_the_check_differs
     at_check: list[tuple[bool, tuple[Problem, ...]]] = []
     big = [True]
 
-    def build_into(output: Path, url: str) -> Findings:
+    def build_into(output: Path, url: str, sources: Snapshot) -> tuple[Findings, None]:
         (output / "index.html").write_text("<p>built</p>", encoding="utf-8")
-        return Findings()
+        return Findings(), None
 
     def check() -> tuple[tuple[Problem, ...], tuple[str, ...]]:
         shown = server._visible_epoch == server._wanted_epoch

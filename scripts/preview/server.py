@@ -43,12 +43,23 @@ from mkdocs.livereload import LiveReloadServer
 
 from guide.problems import Problem
 from preview.banner import Findings, problems_page, with_banner
+from preview.page_update import (
+    LastBuild,
+    Recorder,
+    Snapshot,
+    differences,
+    put_back,
+    saved_since,
+    snapshot,
+)
 from render.page_security import inline_script_hashes
 
 log = logging.getLogger("mkdocs.preview")
 # Pages from which the browsers reload before the check, and again after it if its lines
-# differ; a smaller site's check takes well under a second: one reload, after it.
-EARLY_RELOAD_FROM = 400
+# differ; a smaller site's check takes well under a second: one reload, after it. From as
+# many pages, a saved page is also shown before the full rebuild (page_update.py). The tests
+# set it low to see that on a small site.
+EARLY_RELOAD_FROM = int(os.environ.get("GUIDE_PREVIEW_EARLY_RELOAD_FROM", "400"))
 
 SCRIPTS = Path(__file__).resolve().parent.parent
 _SCRIPT_SOURCES = re.compile(
@@ -68,7 +79,7 @@ class PreviewServer(LiveReloadServer):
         builds: Path,
         project: Path,
         big_site: Callable[[], bool],
-        build_into: Callable[[Path, str], Findings],
+        build_into: Callable[[Path, str, Snapshot], tuple[Findings, LastBuild | None]],
         check: Callable[[], tuple[tuple[Problem, ...], tuple[str, ...]]],
     ) -> None:
         # The server reads files through this link, which always points at the build to show.
@@ -89,46 +100,78 @@ class PreviewServer(LiveReloadServer):
         self.check = check
         self.findings = Findings()
         self.has_built = False
+        self.last_build: LastBuild | None = None
         self.error_handler = self._error_page
 
     def rebuild(self) -> None:
-        """Build into a fresh folder and serve it if it built; then check the source. Never
-        raises for the content: the loop in LiveReloadServer then lets the waiting requests
-        and browsers go on."""
+        """Show the saved pages alone if they can be (page_update.py); build into a fresh
+        folder and serve it if it built; then check the source. Never raises for the
+        content: the loop in LiveReloadServer then lets the waiting requests and browsers
+        go on."""
         log.info("Building documentation...")
+        sources = snapshot(self._watched_paths)
+        updated = self._update_saved_pages(sources)
         output = Path(tempfile.mkdtemp(prefix="build-", dir=self.builds))
-        built = self.build_into(output, self.url)
+        built, self.last_build = self.build_into(output, self.url, sources)
         early = not built.build_failed and self.big_site()
+        shown_early = updated is not None
+        stale = False
         if built.build_failed:
             shutil.rmtree(output)
+            if updated:  # the pages shown alone are not part of a version that built
+                put_back(updated)
+                stale = True
         else:
             # A request that waited for this build already holds a path through the link:
             # swapped in one rename, the link leads it to the new build.
             previous = self.current.readlink()
+            if updated is not None and (differ := differences(previous, output)):
+                # Expected when a file was saved again during the rebuild, which may have
+                # read it; a warning otherwise: the pages shown alone missed something.
+                saved_again = snapshot(self._watched_paths) != sources
+                (log.info if saved_again else log.warning)(
+                    f"The full rebuild differs from the pages shown before it in "
+                    f"{len(differ)} files (like {differ[0]}): reloading"
+                )
+                stale = True
             swap = self.builds / "next"
             swap.symlink_to(output)
             swap.replace(self.current)
             self.has_built = True
-            if early:
+            if early and (not shown_early or stale):
                 # Until the check is done, the box keeps the last check's lines about files
                 # not saved since (the others may be fixed already), and what MkDocs said.
                 self.findings = replace(built, problems=self._still_standing())
                 self._show_the_new_build()
+                shown_early, stale = True, False
             # Thousands of folders take seconds to delete: not before the browsers reload.
             threading.Thread(target=shutil.rmtree, args=(previous, True), daemon=True).start()
         self.checked_at = time.time()
         problems, stopped = self.check()
         findings = replace(built, problems=problems, build_messages=built.build_messages + stopped)
         changed, self.findings = findings != self.findings, findings
-        if early and changed:
-            self._wanted_epoch = self._visible_epoch + 1  # one more reload
-            self._show_the_new_build()
+        if shown_early and (changed or stale):
+            self._show_the_new_build()  # one more reload
         if findings.shown:
             log.warning(f"Preview: {findings.title}; every page shows them at the top:")
             for line in findings.lines:
                 log.warning(line)
         else:
             log.info("Preview: no problems.")
+
+    def _update_saved_pages(self, sources: Snapshot) -> list[tuple[Path, bytes]] | None:
+        """On a big site, the saved pages rendered alone into the build on screen and shown
+        (what their outputs held before), or None."""
+        last = self.last_build
+        if last is None or not self.big_site():
+            return None
+        updated = last.update(saved_since(last.sources, sources))
+        if updated is not None:
+            # Not "Preview: ...", which the benchmark and tests count once per rebuild.
+            log.info(f"Shown before the full rebuild: {len(updated)} saved page(s)")
+            self.findings = replace(self.findings, problems=self._still_standing())
+            self._show_the_new_build()
+        return updated
 
     def _still_standing(self) -> tuple[Problem, ...]:
         """The last check's problems in files that have not been saved since it ran."""
@@ -143,8 +186,11 @@ class PreviewServer(LiveReloadServer):
 
     def _show_the_new_build(self) -> None:
         """What LiveReloadServer does once the builder returns: waiting requests go on and
-        the browsers reload (its private epoch, pinned with mkdocs)."""
+        the browsers reload (its private epoch, pinned with mkdocs); once more if they were
+        already shown this rebuild."""
         with self._epoch_cond:
+            if self._visible_epoch == self._wanted_epoch:
+                self._wanted_epoch += 1
             self._visible_epoch = self._wanted_epoch
             self._epoch_cond.notify_all()
 
@@ -186,13 +232,14 @@ def serve(config_file: Path, dev_addr: str) -> None:
             check=partial(_check, config_file),
         )
         try:
-            server.rebuild()
-            # What `mkdocs serve` watches (mkdocs.yml's `watch:` lists overrides/ and scripts/).
+            # What `mkdocs serve` watches (mkdocs.yml's `watch:` lists overrides/ and
+            # scripts/), known before the first build: each build notes every watched file.
             server.watch(config.docs_dir)
             server.watch(str(config_file))
             served = config.plugins.on_serve(server, config=config, builder=server.rebuild)
             for path in config.watch:
                 served.watch(path)
+            server.rebuild()
             try:
                 served.serve()
             except KeyboardInterrupt:
@@ -212,23 +259,28 @@ def _config(config_file: Path, dev_addr: str, site_dir: Path) -> MkDocsConfig:
     )
 
 
-def _build(config_file: Path, dev_addr: str, output: Path, serve_url: str) -> Findings:
-    """Build the site into `output`; what MkDocs said (the checks' problems come apart)."""
+def _build(
+    config_file: Path, dev_addr: str, output: Path, serve_url: str, sources: Snapshot
+) -> tuple[Findings, LastBuild | None]:
+    """Build the site into `output`; what MkDocs said (the checks' problems come apart), and
+    what the build left for updating one page in it (None when it failed)."""
     _forget_project_modules()
     messages = _Messages()
     logging.getLogger("mkdocs").addHandler(messages)
-    failed = False
+    last = None
     try:
         config = _config(config_file, dev_addr, output)
         config.site_url = serve_url
+        last = LastBuild(config, sources)
+        config.plugins["preview/page-update"] = Recorder(last)
         build(config, serve_url=serve_url)
     except Exception as error:  # whatever stops the build, the preview stays up
-        failed = True
+        last = None
         if not isinstance(error, Abort):  # for an Abort, MkDocs has logged why
             messages.found.append(_why(error, config_file.parent))
     finally:
         logging.getLogger("mkdocs").removeHandler(messages)
-    return Findings((), failed, _lines(messages.found))
+    return Findings((), last is None, _lines(messages.found)), last
 
 
 def _is_big(docs: Path) -> bool:
