@@ -624,8 +624,10 @@ def test_ctrl_c_cleans_up(
 
 
 def test_the_source_check_runs_in_a_child_whose_memory_goes_with_it(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # An earlier browser test leaves Playwright's thread, and threads mean no fork.
+    monkeypatch.setattr(build_site.threading, "active_count", lambda: 1)
     parent = os.getpid()
 
     def check(argv: list[str]) -> int:
@@ -686,7 +688,7 @@ def test_the_source_check_runs_while_mkdocs_builds(
 
     built = build_site._mkdocs_build(project, tmp_path / "out", alongside=check)
     assert len(seen) == 1 and len(seen[0]) == 1, "MkDocs was running during the check"
-    assert _children() == []
+    assert [line for line in _children() if "mkdocs" in line] == []
     err = capfd.readouterr().err
     if check_passes:
         assert built is True
