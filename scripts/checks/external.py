@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -22,6 +20,10 @@ Fetch = Callable[[str], str | None]  # a URL -> None when fine, else why it is b
 
 def fetch_url(url: str, timeout: float = EXTERNAL_TIMEOUT) -> str | None:
     """HEAD the URL (GET when the server refuses HEAD); None when it answers below 400."""
+    # Imported here: every other run of validate.py (make build's included) needs none of it.
+    import urllib.error  # noqa: PLC0415
+    import urllib.request  # noqa: PLC0415
+
     headers = {"User-Agent": "validate.py link check"}
     for method in ("HEAD", "GET"):
         request = urllib.request.Request(url, method=method, headers=headers)

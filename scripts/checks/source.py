@@ -148,7 +148,8 @@ def _read_all_pages(
     _current[(reading.config_file, reading.docs)] = engine
     pages: dict[str, Page] = {}
     problems: list[Problem] = []
-    for page, read_problems in sorted(map_pages(_read_pages, paths, reading), key=_by_path):
+    read = map_pages(_read_pages, paths, reading, chunk=PAGES_AT_ONCE)
+    for page, read_problems in sorted(read, key=_by_path):
         pages[page.path] = page
         problems += read_problems
         page.readable = not read_problems
@@ -180,6 +181,8 @@ def _docs_index(engine: MarkdownEngine, pages: dict[str, Page], program: StagePr
     )
 
 
+# Pages a worker reads before sending them back (each holds its text and conversion).
+PAGES_AT_ONCE = 100
 # Rendered pages from the last run: what did not change is not rendered again.
 RENDER_CACHE = ".cache/validate-rendered.json"
 

@@ -16,8 +16,6 @@ T = TypeVar("T")
 
 # Below this many pages, starting worker processes costs more than it saves.
 PARALLEL_FROM = 400
-# Pages per piece of work sent to a worker.
-CHUNK = 100
 
 
 def worker_start() -> multiprocessing.context.BaseContext:
@@ -30,16 +28,19 @@ def worker_start() -> multiprocessing.context.BaseContext:
     )
 
 
-def map_pages(work: Callable[..., list[T]], paths: Sequence[str], *shared: Any) -> list[T]:
+def map_pages(
+    work: Callable[..., list[T]], paths: Sequence[str], *shared: Any, chunk: int | None = None
+) -> list[T]:
     """`work(paths, *shared)` over all paths: in one process for small sites, else split
-    over the cores. The results come back in no particular order."""
+    over the cores. The results come back in no particular order.
+
+    `chunk`: pages per piece of work, for results that take much memory: each worker then
+    sends them back as it goes rather than holding its whole share of the site until the
+    end (each piece costs a little time). `shared` goes to each worker once."""
     workers = min(os.cpu_count() or 1, 4)
     if len(paths) < PARALLEL_FROM or workers == 1:
         return work(list(paths), *shared)
-    # Many small chunks: each worker sends its results back as it goes, rather than holding
-    # a whole share of the site's pages until the end (memory). `shared` goes to each
-    # worker once, not with every chunk.
-    count = max(workers, len(paths) // CHUNK)
+    count = max(workers, len(paths) // chunk) if chunk else workers
     chunks = [list(paths[start::count]) for start in range(count)]
     start = worker_start()
     if start.get_start_method() == "fork":
