@@ -49,7 +49,6 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import partial
 from pathlib import Path
 from types import FrameType
 from typing import IO
@@ -191,9 +190,18 @@ def _build(root: Path, site: Site) -> int:
         if not side_by_side and not _source_is_clean(root):
             print(source_problems)
             return 1
+        # The list of published addresses, worked out while MkDocs builds (side by side).
+        addresses: list[tuple[Path, str] | None] = []
+
+        def check_then_list_addresses() -> bool:
+            if not _source_is_clean(root):
+                return False
+            addresses.append(_published_update(root))
+            return True
+
         build = Path(tempfile.mkdtemp(prefix=site.prefix, dir=site.parent))
         try:
-            check = partial(_source_is_clean, root) if side_by_side else None
+            check = check_then_list_addresses if side_by_side else None
             built = _mkdocs_build(root, build, alongside=check)
             if built is None:
                 print(source_problems)
@@ -212,13 +220,12 @@ def _build(root: Path, site: Site) -> int:
         # The version before the previous one goes in the background: a big site's thousands
         # of folders take seconds to delete, and nothing points at it any more.
         _tidy(site, keep={site.version.name, current}, in_background=True)
-        from checks.addresses import record_published  # noqa: PLC0415
-        from checks.settings import read_settings  # noqa: PLC0415
-        from guide.addresses import PUBLISHED_FILE  # noqa: PLC0415
-
-        recorded = record_published(root / "mkdocs.yml", root / read_settings(root)[0].docs_dir)
-    if recorded:
-        print(f"build: new addresses added to docs/{PUBLISHED_FILE}: commit it with your change")
+        update = addresses[0] if addresses else _published_update(root)
+        if update is not None:
+            path, text = update
+            path.write_text(text, encoding="utf-8")
+            shown = path.relative_to(root).as_posix()
+            print(f"build: new addresses added to {shown}: commit it with your change")
     print(f"build: published {site.shown}/")
     return 0
 
@@ -312,6 +319,13 @@ def _check_source(argv: list[str]) -> int:
     import validate  # noqa: PLC0415
 
     return validate.main(argv)
+
+
+def _published_update(root: Path) -> tuple[Path, str] | None:
+    from checks.addresses import published_update  # noqa: PLC0415
+    from checks.settings import read_settings  # noqa: PLC0415
+
+    return published_update(root / "mkdocs.yml", root / read_settings(root)[0].docs_dir)
 
 
 def _render_cache_is_warm(root: Path) -> bool:

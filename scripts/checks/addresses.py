@@ -176,11 +176,20 @@ def _old_title_problems(
 
 
 def record_published(config_file: Path, docs: Path) -> bool:
-    """Add this build's addresses (and stage titles) to the list; True when it changed.
+    """Add this build's addresses (and stage titles) to the list; True when it changed."""
+    update = published_update(config_file, docs)
+    if update is not None:
+        path, text = update
+        path.write_text(text, encoding="utf-8")
+    return update is not None
 
-    Only a site with a stage order keeps the list (not a bare MkDocs project)."""
+
+def published_update(config_file: Path, docs: Path) -> tuple[Path, str] | None:
+    """The list with this build's addresses (and stage titles) added, as (file, text); None
+    when that changes nothing. Only a site with a stage order keeps the list (not a bare
+    MkDocs project)."""
     if not (docs / STAGES_FILE).is_file():
-        return False
+        return None
     # MkDocs' reading of the config and the files, as the build's (no pages converted).
     with captured(logging.getLogger("mkdocs")):
         config = load_config(str(config_file), docs_dir=str(docs))
@@ -190,6 +199,5 @@ def record_published(config_file: Path, docs: Path) -> bool:
     current = current_addresses(get_files(config), program)
     text = published_text(merged(published, current))
     if path.exists() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.write_text(text, encoding="utf-8")
-    return True
+        return None
+    return path, text
