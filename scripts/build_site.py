@@ -616,7 +616,13 @@ def _tidy(site: Site, keep: set[str | None], *, in_background: bool = False) -> 
             subprocess.run(command, check=False, timeout=10)
 
 
-_REMOVE = "import shutil, sys\nfor path in sys.argv[1:]:\n    shutil.rmtree(path, True)"
+# At the lowest priority: the next build (an editor's next save) goes first.
+_REMOVE = """\
+import os, shutil, sys
+os.nice(19)
+for path in sys.argv[1:]:
+    shutil.rmtree(path, True)
+"""
 
 
 if __name__ == "__main__":
