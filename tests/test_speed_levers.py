@@ -238,11 +238,15 @@ def test_a_warm_build_after_a_change_outside_the_pages_is_the_cold_build(
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    warm, _ = built(project, tmp_path / "warm", "cache")
+    warm, (_, _, converted, rendered, _) = built(project, tmp_path / "warm", "cache")
     shutil.rmtree(project / FOLDER)
     cold, _ = built(project, tmp_path / "cold", "none")
     assert differences(first, cold), "the change changes the site"
     assert differences(cold, warm) == []
+    if change == "template":  # a change of style renders every page, and converts none
+        hits, total = map(int, converted.split("/"))
+        assert hits == total
+        assert rendered.startswith("0/")
 
 
 def test_a_kept_template_output_is_used_and_one_deleted_during_the_build_is_rendered(

@@ -7,16 +7,17 @@ links to other pages' anchors) is stored as JSON, with every message MkDocs logg
 converting it (a broken link, say), which a cached page logs again, so strict mode counts
 it on every build. The key covers everything the conversion reads: the page's final
 Markdown (after every plugin), its path and address, the site's files and addresses
-(links resolve against them), the config, the hooks, overrides and scripts, and the
-version of every installed package. Anything else changed means a different key.
+(links resolve against them), the config, the hooks and scripts, and the version of
+every installed package. Anything else changed means a different key.
 
 The template's output for a page (before any `post_page` hook, which still runs) is kept
 too, keyed by all the template reads: the page's final content, table of contents, title,
 front matter, previous and next pages, the title and address of every page and the shape
-of the nav, `extra` (the stage order, the glossary), the data files in docs/, the build
-date, and all the conversion's key covers. A page whose key is found gets a template that
-only asks for that output (what rendering it logged is logged again); Material's search
-index takes the page's entries, kept under the same key, instead of parsing its HTML.
+of the nav, `extra` (the stage order, the glossary), the data files in docs/, the
+templates in overrides/, the build date, and all the conversion's key covers. A page
+whose key is found gets a template that only asks for that output (what rendering it
+logged is logged again); Material's search index takes the page's entries, kept under the
+same key, instead of parsing its HTML.
 """
 
 from __future__ import annotations
@@ -292,12 +293,17 @@ def _build_fingerprint(config: MkDocsConfig, files: Files, root: Path) -> str:
     listing = sorted(f"{f.src_uri}\t{f.dest_uri}\t{f.url}\t{f.inclusion}" for f in files)
     for part in (packages, _stable(settings), listing):
         digest.update(repr(part).encode("utf-8", "surrogatepass"))
-    for folder in ("scripts", "overrides"):
-        for path in sorted((root / folder).rglob("*")):
-            if path.is_file() and path.suffix in (".py", ".html", ".yml"):
-                digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
+    # The templates in overrides/ cannot change a conversion: they are in the template
+    # output's key (_site_fingerprint), so a change of style converts nothing again.
+    _digest_files(digest, root / "scripts")
     digest.update(Path(config.config_file_path).read_bytes())
     return digest.hexdigest()
+
+
+def _digest_files(digest: Any, folder: Path) -> None:
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".html", ".yml"):
+            digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
 
 
 def _site_fingerprint(
@@ -306,6 +312,7 @@ def _site_fingerprint(
     """What every page's template reads besides the page itself: the nav's shape, every
     page's title and address, `extra`, the data files in docs/, the build date."""
     digest = hashlib.sha256(build_key.encode())
+    _digest_files(digest, Path(config.config_file_path).parent / "overrides")
     shape = [_nav_json(item) for item in nav.items]
     titles = [(page.file.src_uri, page.url, page.title) for page in pages]
     for part in (shape, titles, _stable(config.extra), get_build_date()):
