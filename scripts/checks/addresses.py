@@ -3,14 +3,12 @@ itself or through a redirect that a move records; old stage titles are not used 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from mkdocs.config import load_config
 from mkdocs.structure.files import Files, get_files
 
-from checks.engine import MarkdownEngine, captured
+from checks.engine import MarkdownEngine, read_config
 from checks.markdown import Page
 from guide.addresses import (
     MOVED_FROM,
@@ -191,8 +189,7 @@ def published_update(config_file: Path, docs: Path) -> tuple[Path, str] | None:
     if not (docs / STAGES_FILE).is_file():
         return None
     # MkDocs' reading of the config and the files, as the build's (no pages converted).
-    with captured(logging.getLogger("mkdocs")):
-        config = load_config(str(config_file), docs_dir=str(docs))
+    config = read_config(config_file, docs)
     program, _ = read_program(docs / STAGES_FILE)
     path = docs / PUBLISHED_FILE
     published, _ = read_published(path, PUBLISHED_FILE)

@@ -189,6 +189,13 @@ def _time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+def read_config(config_file: Path, docs_dir: Path) -> MkDocsConfig:
+    """mkdocs.yml as MkDocs reads it, for the pages in `docs_dir`, its messages kept from the
+    terminal. Raises ConfigurationError (with MkDocs' reason) when the file is not valid."""
+    with captured(logging.getLogger("mkdocs")):
+        return load_config(str(config_file), docs_dir=str(docs_dir))
+
+
 class MarkdownEngine:
     """mkdocs.yml loaded by MkDocs, and its pages rendered by MkDocs' Page.render."""
 
@@ -238,9 +245,7 @@ class MarkdownEngine:
 
         Raises ConfigurationError (with MkDocs' reason) when the file is not valid.
         """
-        with captured(logging.getLogger("mkdocs")):
-            config = load_config(str(config_file), docs_dir=str(docs_dir))
-        return cls(config)
+        return cls(read_config(config_file, docs_dir))
 
     def share_with_the_build(self) -> None:
         """From now on, each page rendered from the Markdown the build converts is kept

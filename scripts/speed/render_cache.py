@@ -309,8 +309,9 @@ def _digest_files(digest: Any, folder: Path) -> None:
 def _site_fingerprint(
     build_key: str, pages: list[Page], config: MkDocsConfig, nav: Navigation
 ) -> str:
-    """What every page's template reads besides the page itself: the nav's shape, every
-    page's title and address, `extra`, the data files in docs/, the build date."""
+    """What every page's template reads besides the page itself: the templates, the nav's
+    shape, every page's title and address, `extra`, the data files in docs/, the build
+    date."""
     digest = hashlib.sha256(build_key.encode())
     _digest_files(digest, Path(config.config_file_path).parent / "overrides")
     shape = [_nav_json(item) for item in nav.items]
